@@ -1,0 +1,153 @@
+"""`veiligheidsindex`: run the pipeline without the UI, make demo data, export scorecards."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from pipeline import PROJECT_ROOT
+
+
+def _fail(message: str) -> int:
+    print(f"FOUT: {message}", file=sys.stderr)
+    return 1
+
+
+def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database: Path | None = None,
+                 quiet: bool = False) -> dict:
+    """Materialise every asset and check on one raw folder; raise PipelineError on failure."""
+    import dagster as dg
+
+    from pipeline.defs.assets import all_assets
+    from pipeline.defs.checks import all_checks
+    from pipeline.defs.resources import build_resources
+    from pipeline.publish import MANIFEST
+
+    if not raw.is_dir():
+        raise PipelineError(f"De ruwe map {raw} bestaat niet.")
+    resources = build_resources(raw, marts, base_year, database)
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    handler = _ProgressHandler(quiet)
+    logging.getLogger("dagster").addHandler(handler)
+    try:
+        result = dg.materialize([*all_assets, *all_checks], resources=resources, instance=instance,
+                                raise_on_error=False, tags={"bron": "cli"},
+                                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+    finally:
+        logging.getLogger("dagster").removeHandler(handler)
+    if not result.success:
+        raise PipelineError(_failure_message(result))
+    import json
+    return json.loads((marts / MANIFEST).read_text(encoding="utf-8"))
+
+
+class PipelineError(Exception):
+    pass
+
+
+class _ProgressHandler(logging.Handler):
+    """Prints one short line per finished step instead of Dagster's full event log."""
+
+    def __init__(self, quiet: bool):
+        super().__init__(logging.INFO)
+        self.quiet = quiet
+        self.start = time.perf_counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.quiet:
+            return
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        step = meta.get("step_key")
+        if event is not None and event.event_type_value == "STEP_SUCCESS" and step:
+            print(f"  [{time.perf_counter() - self.start:6.1f} s] {step}", file=sys.stderr, flush=True)
+
+
+def _failure_message(result) -> str:
+    messages = []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            data = event.step_failure_data
+            err = data.user_failure_data.description if data.user_failure_data else None
+            if not err and data.error:
+                cause = data.error
+                while cause.cause is not None:  # the user's error, not Dagster's wrapper
+                    cause = cause.cause
+                err = cause.message.strip()
+            messages.append(f"{event.step_key}: {err or 'onbekende fout'}")
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                messages.append(f"controle {evaluation.check_name} op {evaluation.asset_key.to_user_string()} "
+                                f"mislukt: {evaluation.description}")
+    return "\n".join(messages) or "de run is mislukt (zie de Dagster-log)."
+
+
+def cmd_run(args) -> int:
+    raw, marts = Path(args.raw).resolve(), Path(args.marts).resolve()
+    print(f"Veiligheidsindex: {raw} -> {marts}", file=sys.stderr)
+    start = time.perf_counter()
+    try:
+        info = run_pipeline(raw, marts, args.base_year, Path(args.database) if args.database else None)
+    except PipelineError as exc:
+        return _fail(f"de pipeline is gestopt; de vorige publicatie is ongewijzigd.\n{exc}")
+    print_account(marts)
+    print(f"Gepubliceerd: {info['wijken_gepubliceerd']} wijk-jaren met een index, jaren "
+          f"{info['jaren'][0]}–{info['jaren'][-1]}, basisjaar {info['basisjaar']}, methode {info['methode']} "
+          f"({time.perf_counter() - start:.1f} s).")
+    return 0
+
+
+def print_account(marts: Path) -> None:
+    import polars as pl
+
+    files = pl.read_parquet(marts / "bestanden.parquet")
+    print("\nVerantwoording per bestand (gelezen = gebruikt + quarantaine):")
+    for r in files.iter_rows(named=True):
+        note = f" duplicaat van {r['duplicaat_van']}" if r["status"] == "duplicaat" else ""
+        note += " HERZIEN" if r["herzien"] else ""
+        print(f"  {r['bron']:<10} {r['bestand']:<45} {r['rijen_gelezen']:>9} = {r['rijen_gebruikt']:>9} + "
+              f"{r['rijen_quarantaine']:>6}{note}")
+    q = pl.read_parquet(marts / "quarantaine.parquet")
+    if q.height:
+        print("Quarantaine per reden:")
+        for r in q.group_by("bron", "reden").len().sort("bron", "reden").iter_rows(named=True):
+            print(f"  {r['bron']:<10} {r['reden']:<28} {r['len']:>7}")
+
+
+def cmd_demo_data(args) -> int:
+    from pipeline.demo_data import generate
+
+    out = Path(args.out).resolve()
+    start = time.perf_counter()
+    summary = generate(out, seed=args.seed, progress=lambda msg: print(f"  {msg}", file=sys.stderr))
+    print(f"Demodata geschreven naar {out} ({time.perf_counter() - start:.1f} s).")
+    if isinstance(summary, dict):
+        for key, value in summary.items():
+            print(f"  {key}: {value}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="veiligheidsindex", description="Veiligheidsindex per wijk.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="de hele pipeline draaien zonder de Dagster-UI")
+    run.add_argument("--raw", default=str(PROJECT_ROOT / "data" / "raw"), help="ruwe map (standaard data/raw)")
+    run.add_argument("--marts", default=str(PROJECT_ROOT / "data" / "marts"), help="publicatiemap (standaard data/marts)")
+    run.add_argument("--base-year", type=int, default=None, help="basisjaar (standaard: volgens de methode)")
+    run.add_argument("--database", default=None, help="DuckDB-bestand (standaard <marts>/veiligheidsindex.duckdb)")
+    run.set_defaults(func=cmd_run)
+    demo = sub.add_parser("demo-data", help="realistische demodata genereren")
+    demo.add_argument("--out", default=str(PROJECT_ROOT / "data" / "raw"))
+    demo.add_argument("--seed", type=int, default=2024)
+    demo.set_defaults(func=cmd_demo_data)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

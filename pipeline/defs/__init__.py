@@ -1,0 +1,1 @@
+"""Dagster definitions, one module a concern; loaded by pipeline.definitions."""

@@ -1,0 +1,42 @@
+"""Where a run reads and writes. Defaults: data/raw -> data/marts (+ the DuckDB file there)."""
+
+
+import os
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipeline import PROJECT_ROOT
+
+DEFAULT_RAW = PROJECT_ROOT / "data" / "raw"
+DEFAULT_MARTS = PROJECT_ROOT / "data" / "marts"
+DATABASE_NAME = "veiligheidsindex.duckdb"
+
+
+class PipelineSettings(dg.ConfigurableResource):
+    """The raw folder a run reads, the marts folder it publishes to, and an optional base year."""
+
+    raw_dir: str = str(DEFAULT_RAW)
+    marts_dir: str = str(DEFAULT_MARTS)
+    base_year: int | None = None
+
+    @property
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir).resolve()
+
+    @property
+    def marts_path(self) -> Path:
+        return Path(self.marts_dir).resolve()
+
+
+def build_resources(raw_dir: str | os.PathLike | None = None, marts_dir: str | os.PathLike | None = None,
+                    base_year: int | None = None, database: str | os.PathLike | None = None) -> dict:
+    raw = Path(raw_dir or os.environ.get("VI_RAW_DIR", DEFAULT_RAW)).resolve()
+    marts = Path(marts_dir or os.environ.get("VI_MARTS_DIR", DEFAULT_MARTS)).resolve()
+    db = Path(database or os.environ.get("VI_DATABASE", marts / DATABASE_NAME)).resolve()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "settings": PipelineSettings(raw_dir=str(raw), marts_dir=str(marts), base_year=base_year),
+        "duckdb": DuckDBResource(database=str(db)),
+    }

@@ -1,0 +1,177 @@
+"""Read one raw CSV file exactly as INPUTS.md describes, into a frame of strings.
+
+Every value stays text here: typing and validation happen in the SQL staging models, so that
+every rejected value can be quarantined with its file, line and column. This module only
+refuses files that cannot be read at all (RawFileError, with a Dutch message for the analyst).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.sources import Source
+
+CHUNK_ROWS = 200_000
+DELIMITERS = (";", ",", "\t")
+csv.field_size_limit(10_000_000)
+
+
+class RawFileError(Exception):
+    """A raw file that cannot be read at all; the message is Dutch and names the file."""
+
+
+@dataclass
+class FileInfo:
+    source: str
+    file_name: str
+    file_order: int
+    sha256: str
+    size_bytes: int
+    encoding: str = ""
+    delimiter: str = ""
+    rows_read: int = 0
+    status: str = "gelezen"  # gelezen | duplicaat
+    duplicate_of: str | None = None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def list_csv_files(folder: Path, source: Source) -> list[Path]:
+    """Every *.csv in the folder, in file-name order, filtered for sources sharing a folder."""
+    if not folder.is_dir():
+        return []
+    files = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"),
+                   key=lambda p: p.name)
+    if source.file_prefix:
+        files = [p for p in files if p.name.lower().startswith(source.file_prefix)]
+    if source.exclude_prefix:
+        files = [p for p in files if not p.name.lower().startswith(source.exclude_prefix)]
+    return files
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """UTF-8 (BOM optional) first, else Windows-1252, as INPUTS.md prescribes."""
+    if b"\x00" in data[:65536]:
+        raise RawFileError(f"{name}: dit is geen tekstbestand (binaire inhoud); verwacht een CSV-bestand.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data, bom = data[3:], True
+    else:
+        bom = False
+    try:
+        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError as exc:
+        raise RawFileError(
+            f"{name}: de tekens zijn noch UTF-8 noch Windows-1252 (byte {exc.start}); "
+            "sla het bestand op als CSV UTF-8.") from None
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter that occurs most often in the header line, outside quotes."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    in_quotes = False
+    for ch in header_line:
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def normalise_header(names: list[str]) -> list[str]:
+    return [n.strip().strip('"').strip().lower() for n in names]
+
+
+def _check_text(text: str, name: str) -> str:
+    stripped = text.lstrip()
+    if not stripped:
+        raise RawFileError(f"{name}: het bestand is leeg; verwacht een kopregel met kolomnamen.")
+    if stripped[:1] == "<" or stripped[:15].lower().startswith(("<!doctype", "<html", "<?xml")):
+        raise RawFileError(f"{name}: dit lijkt een HTML/XML-pagina, geen CSV-bestand "
+                           "(is een downloadpagina opgeslagen in plaats van de data?).")
+    return text
+
+
+def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | None = None
+                  ) -> tuple[pl.DataFrame, FileInfo]:
+    """Parse one file into strings plus _file, _file_order, _line (physical start line) and
+    _fields (number of fields on that record, to quarantine ragged or truncated rows)."""
+    name = f"{source.folder}/{path.name}"
+    data = path.read_bytes() if data is None else data
+    info = FileInfo(source.name, path.name, file_order, sha256_of(data), len(data))
+    text, info.encoding = decode(data, name)
+    text = _check_text(text, name)
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    info.delimiter = sniff_delimiter(first_line)
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=info.delimiter, quotechar='"')
+    try:
+        header = normalise_header(next(reader))
+    except (StopIteration, csv.Error) as exc:
+        raise RawFileError(f"{name}: de kopregel is onleesbaar ({exc}).") from None
+    missing = [c for c in source.columns if c not in header]
+    if missing:
+        raise RawFileError(
+            f"{name}: kolom(men) {', '.join(missing)} ontbreken. Verwacht voor "
+            f"{source.description}: {', '.join(source.columns)} (scheidingsteken "
+            f"'{info.delimiter}' herkend; gevonden kolommen: {', '.join(header) or '-'}).")
+    # Columns beyond the header, or a repeated header name, are kept under a safe name.
+    seen: dict[str, int] = {}
+    columns = []
+    for i, col in enumerate(header):
+        col = col or f"kolom_{i + 1}"
+        if col in seen:
+            col = f"{col}_{i + 1}"
+        seen[col] = i
+        columns.append(col)
+    width = len(columns)
+
+    chunks: list[pl.DataFrame] = []
+    lines: list[int] = []
+    fields: list[int] = []
+    rows: list[list[str]] = []
+    end_of_previous = reader.line_num
+    try:
+        for row in reader:
+            start = end_of_previous + 1
+            end_of_previous = reader.line_num
+            if not row:  # a blank line is no record
+                continue
+            lines.append(start)
+            fields.append(len(row))
+            rows.append(row if len(row) == width else (row + [None] * width)[:width])
+            if len(rows) >= CHUNK_ROWS:
+                chunks.append(_chunk(columns, rows, lines, fields))
+                rows, lines, fields = [], [], []
+    except csv.Error as exc:
+        raise RawFileError(f"{name}, regel {reader.line_num}: onleesbare CSV ({exc}).") from None
+    if rows or not chunks:
+        chunks.append(_chunk(columns, rows, lines, fields))
+    frame = pl.concat(chunks) if len(chunks) > 1 else chunks[0]
+    info.rows_read = frame.height
+    frame = frame.with_columns(
+        pl.lit(path.name).alias("_file"),
+        pl.lit(file_order, dtype=pl.Int32).alias("_file_order"),
+    )
+    return frame, info
+
+
+def _chunk(columns: list[str], rows: list[list[str]], lines: list[int], fields: list[int]
+           ) -> pl.DataFrame:
+    data = dict(zip(columns, map(list, zip(*rows)))) if rows else {c: [] for c in columns}
+    frame = pl.DataFrame(data, schema={c: pl.String for c in columns})
+    return frame.with_columns(pl.Series("_line", lines, dtype=pl.Int64),
+                              pl.Series("_fields", fields, dtype=pl.Int32),
+                              pl.lit(len(columns), dtype=pl.Int32).alias("_expected_fields"))

@@ -1,0 +1,59 @@
+"""The SQL models of sql/: one SELECT a file, materialised as a table of the same name.
+
+Dependencies are read from the SQL text (every known table name it mentions), so adding a model
+is adding a file. Layers follow dbt: staging -> intermediate -> marts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+
+from pipeline import SQL_DIR
+from pipeline.sources import SOURCES
+
+LAYERS = ("staging", "intermediate", "marts")
+METHOD_TABLES = ("method_params", "method_themes", "method_categories", "method_indicators",
+                 "method_indicator_codes", "method_survey_answers", "method_meldingen_vocabulary",
+                 "method_meldingen_status", "method_prestatie_domains")
+RAW_TABLES = tuple(f"raw_{s.name}" for s in SOURCES) + ("raw_files",)
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    name: str
+    layer: str
+    path: Path
+    deps: tuple[str, ...]  # other models, raw tables and method tables it reads
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def discover_models(sql_dir: Path = SQL_DIR) -> dict[str, SqlModel]:
+    paths = {p.stem: (layer, p) for layer in LAYERS for p in sorted((sql_dir / layer).glob("*.sql"))}
+    known = set(paths) | set(METHOD_TABLES) | set(RAW_TABLES)
+    models = {}
+    for name, (layer, path) in paths.items():
+        text = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))  # comments name no deps
+        words = set(re.findall(r"\b(?:from|join|unpivot)\s+\(?\s*\"?(?=([a-z_][a-z0-9_]*))", text, re.I))
+        deps = tuple(sorted((words & known) - {name}))
+        models[name] = SqlModel(name, layer, path, deps)
+    return models
+
+
+def load_macros(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
+    con.execute((sql_dir / "macros.sql").read_text(encoding="utf-8"))
+
+
+def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
+    """(Re)create the model's table; returns its row count."""
+    load_macros(con)
+    con.execute(f'CREATE OR REPLACE TABLE "{model.name}" AS\n{model.sql}')
+    return con.execute(f'SELECT count(*) FROM "{model.name}"').fetchone()[0]

@@ -1,0 +1,18 @@
+-- Indicator scores of eligible wijk-years: s = clip(5.5 - 1.5 (y - mu) / sigma, 1, 10), with
+-- Var(s) = (1.5 / sigma)^2 Var(y) when the unclipped score lies strictly inside (1, 10), else 0.
+WITH raw_scores AS (
+    SELECT v.*, i.theme, i.part, i.indicator_order,
+           m.score_centre - m.score_scale * (v.y - c.mu) / c.sigma AS unclipped,
+           m.score_min, m.score_max, m.score_scale, c.sigma
+    FROM int_indicator_values v
+    JOIN int_wijk_years w USING (wijk_code, jaar)
+    JOIN method_indicators i USING (indicator)
+    JOIN int_calibration c USING (indicator)
+    CROSS JOIN method_params m
+    WHERE w.is_eligible
+)
+SELECT wijk_code, jaar, indicator, theme, part, indicator_order, waarde, y, var_y, aantal, inwoners, n_valid, n_eff,
+       least(greatest(unclipped, score_min), score_max) AS score,
+       CASE WHEN unclipped > score_min AND unclipped < score_max
+            THEN pow(score_scale / sigma, 2) * var_y ELSE 0 END AS var_score
+FROM raw_scores

@@ -1,0 +1,45 @@
+-- Parsing helpers shared by the staging models. Loaded before every model run.
+
+-- Trimmed text, NULL when empty. CBS keys carry trailing spaces.
+CREATE OR REPLACE MACRO clean_text(s) AS nullif(trim(s), '');
+
+-- Integer counts: "12", "1.234" (Dutch thousands separator), "12,0" / "12.0" (integral decimals).
+-- Anything else is NULL, so the model can quarantine it. Negative numbers parse (checked later).
+CREATE OR REPLACE MACRO parse_int(s) AS (
+    CASE
+        WHEN regexp_full_match(trim(s), '[-+]?[0-9]+') THEN try_cast(trim(s) AS BIGINT)
+        WHEN regexp_full_match(trim(s), '[-+]?[0-9]{1,3}(\.[0-9]{3})+') THEN try_cast(replace(trim(s), '.', '') AS BIGINT)
+        WHEN regexp_full_match(trim(s), '[-+]?[0-9]+([.,]0+)') THEN try_cast(regexp_extract(trim(s), '^[-+]?[0-9]+') AS BIGINT)
+    END);
+
+-- Decimals with a point or a comma: "0,935", "1.234,5" and "1,234.5" (the last mark is the
+-- decimal mark when both occur), "1.234.567" (only thousands separators).
+CREATE OR REPLACE MACRO parse_decimal(s) AS (
+    CASE
+        WHEN NOT regexp_full_match(trim(s), '[-+]?[0-9.,]*[0-9][0-9.,]*') THEN NULL
+        WHEN contains(trim(s), ',') AND contains(trim(s), '.') THEN
+            CASE WHEN strpos(reverse(trim(s)), ',') < strpos(reverse(trim(s)), '.')
+                 THEN try_cast(replace(replace(trim(s), '.', ''), ',', '.') AS DOUBLE)
+                 ELSE try_cast(replace(trim(s), ',', '') AS DOUBLE) END
+        WHEN length(trim(s)) - length(replace(trim(s), ',', '')) = 1 THEN try_cast(replace(trim(s), ',', '.') AS DOUBLE)
+        WHEN length(trim(s)) - length(replace(trim(s), '.', '')) > 1 THEN try_cast(replace(trim(s), '.', '') AS DOUBLE)
+        ELSE try_cast(trim(s) AS DOUBLE)
+    END);
+
+-- Dates: ISO date or datetime (with T or space, optional fraction), or the Dutch d-m-yyyy that
+-- Excel writes. A zone suffix is dropped: the local clock time decides the day and the year.
+CREATE OR REPLACE MACRO parse_timestamp(s) AS coalesce(
+    try_cast(regexp_replace(trim(s), '(Z|[+-][0-9]{2}:?[0-9]{2})$', '') AS TIMESTAMP),
+    try_strptime(trim(s), ['%Y-%m-%d', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M',
+                           '%Y-%m-%d %H:%M', '%d-%m-%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y %H:%M:%S']));
+
+-- Does the text carry a time of day (then a comparison within the day is meaningful)?
+CREATE OR REPLACE MACRO has_time(s) AS regexp_matches(trim(s), '[0-9]{1,2}:[0-9]{2}');
+
+-- Row checks: each staging model lists problem(...) checks in order; the first that applies is
+-- the row's quarantine reason (with the column and the offending value).
+CREATE OR REPLACE MACRO problem(cond, reason, col, val) AS
+    CASE WHEN cond THEN {'reason': reason, 'column': col, 'value': CAST(val AS VARCHAR)} END;
+CREATE OR REPLACE MACRO first_problem(checks) AS list_filter(checks, lambda p: p IS NOT NULL)[1];
+CREATE OR REPLACE MACRO ragged(fields, expected) AS
+    problem(fields <> expected, 'wrong_field_count', NULL, fields || ' velden, verwacht ' || expected);

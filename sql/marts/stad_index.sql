@@ -1,0 +1,19 @@
+-- The city index: population-weighted mean of the published wijk indices, with
+-- Var = sum P^2 Var(I) / (sum P)^2. Years without any published wijk have no city index.
+WITH city AS (
+    SELECT jaar,
+           sum(inwoners * "index") / sum(inwoners) AS city_index,
+           sqrt(sum(pow(inwoners, 2) * pow(se, 2))) / sum(inwoners) AS city_se,
+           count(*) AS wijken,
+           sum(inwoners) AS inwoners
+    FROM wijk_index
+    WHERE "index" IS NOT NULL
+    GROUP BY jaar
+)
+SELECT c.jaar, c.city_index AS "index", c.city_se AS se,
+       greatest(m.score_min, c.city_index - m.z * c.city_se) AS ci_laag,
+       least(m.score_max, c.city_index + m.z * c.city_se) AS ci_hoog,
+       c.wijken, c.inwoners, m.method_label AS methode
+FROM city c
+CROSS JOIN method_params m
+ORDER BY c.jaar

@@ -291,12 +291,13 @@ MELDING_SUBCATS: tuple[tuple, ...] = (
     ("wegen-verkeer-straatmeubilair", "straatverlichting-defect", 12.0, 0.05, 0.2, 0.35, 12, None, 1.00),
     ("wegen-verkeer-straatmeubilair", "losse-stoeptegel", 15.0, 0.05, 0.2, 0.10, 3, None, 1.00),
 )
+MELDINGEN_LEVEL = 0.87  # brings the city total to ~100,000 meldingen a year
 MELDING_STATUSES = ("gemeld", "in_behandeling", "afgehandeld", "geannuleerd")
 
 # Survey items: column, indicator, kind, base probability of "ja"/"vaak", b (logit scale),
 # share "9" (weet niet; frequency items only).
 SURVEY_ITEMS: tuple[tuple, ...] = (
-    ("voelt_zich_onveilig", "subj_onveilig", "bin", 0.33, 0.90, 0.0),
+    ("voelt_zich_onveilig", "subj_onveilig", "bin", 0.30, 0.85, 0.0),
     ("slachtoffer_diefstal", "subj_slachtoffer_diefstal", "bin", 0.08, 0.50, 0.0),
     ("slachtoffer_inbraak", "subj_slachtoffer_inbraak", "bin", 0.035, 0.60, 0.0),
     ("slachtoffer_geweld", "subj_slachtoffer_geweld", "bin", 0.04, 0.60, 0.0),
@@ -371,7 +372,6 @@ class _World:
         self.extra_dev = rng.normal(0.0, 0.30, size=(n, 8))  # for codes/subcategories in no indicator
 
         self.month_year = np.repeat(np.arange(N_YEARS), 12)  # year index of each month
-        self.month_of_year = np.tile(np.arange(1, 13), N_YEARS)
 
     def pop_month(self) -> np.ndarray:
         return self.pop[:, self.month_year]  # [w, month]
@@ -386,11 +386,6 @@ def _corona(factor: float) -> np.ndarray:
     out = np.ones(N_MONTHS)
     out[CORONA_MONTHS[0]:CORONA_MONTHS[1]] = factor
     return out
-
-
-def _month_index(date: np.datetime64) -> int:
-    ym = date.astype("datetime64[M]").astype(int)  # months since 1970-01
-    return int(ym - (FIRST_YEAR - 1970) * 12)
 
 
 # --------------------------------------------------------------------------------------------
@@ -832,9 +827,11 @@ def _write_enquete(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
         elif quirk == "missing_weight":
             df = df.with_columns(pl.when(is_row).then(None).otherwise(pl.col("weegfactor")).alias("weegfactor"))
         elif quirk == "duplicate":
+            # Same respondent_id, other (valid) answers: the second row is the duplicate.
+            other = [int(rng.integers(0, 2)) if kind == "bin" else int(rng.integers(1, 4))
+                     for _, _, kind, _, _, _ in SURVEY_ITEMS]
             dup = df.slice(row, 1).with_columns(
-                [pl.lit(int(v), dtype=pl.Int64).alias(c)
-                 for c, v in zip(SURVEY_COLUMNS, rng.integers(1, 3, len(SURVEY_COLUMNS)))])
+                [pl.lit(v, dtype=pl.Int64).alias(c) for c, v in zip(SURVEY_COLUMNS, other)])
             df = pl.concat([df, dup.select(df.columns).cast(df.schema)])
 
         name = f"enquete_{year}.csv"
@@ -877,7 +874,7 @@ def _meldingen_counts(rng: np.random.Generator, world: _World, F: np.ndarray, sc
             dev = world.dev[:, IND_INDEX[ind]][:, None]
             eff = F[:, IND_INDEX[ind], :]
             trend = 1.0
-        lam[:, s, :] = (scale * rate / 1000.0 / 12.0 * P * np.exp(b * (world.u + dev))
+        lam[:, s, :] = (scale * MELDINGEN_LEVEL * rate / 1000.0 / 12.0 * P * np.exp(b * (world.u + dev))
                         * world.centre[:, None] ** elast * _season(amp, peak)[None, :]
                         * _corona(corona)[None, :] * eff * trend)
     return rng.poisson(lam)
@@ -1012,6 +1009,11 @@ _TOELICHTING = {
 }
 
 
+def _fmt(x: float) -> str:
+    """One decimal, two below 10 (small rates per 1,000 would otherwise collapse)."""
+    return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}"
+
+
 def _indicator_value(ind: str, w: int, months: np.ndarray, pop: int, pol: np.ndarray, meld: np.ndarray,
                      enq: np.ndarray, year_idx: int) -> float:
     """Realised raw value x of an indicator (objective over `months`, subjective in `year_idx`)."""
@@ -1040,8 +1042,8 @@ def _write_prestaties(rng: np.random.Generator, world: _World, plans: list[dict]
             months = np.arange(12 * by, 12 * by + 12)
             b = _indicator_value(ind, p["w"], months, int(world.pop[p["w"], by]), pol, meld, enq, by)
             if np.isfinite(b):
-                basis = f"{b:.1f}"
-                streef = f"{b * (1.0 - p['target']):.1f}"
+                basis = _fmt(b)
+                streef = _fmt(b * (1.0 - p["target"]))
             else:  # only at tiny test scales: no valid survey answer
                 ind = None
         where = f" in {p['place']}"
@@ -1076,7 +1078,7 @@ def _write_prestaties(rng: np.random.Generator, world: _World, plans: list[dict]
                     val *= 12.0 / len(months)
                 if not np.isfinite(val):
                     continue
-                real = f"{val:.1f}"
+                real = _fmt(val)
                 b, s = float(basis), float(streef)
                 progress_frac = (b - val) / (b - s) if b != s else 0.0
                 gap = progress_frac - elapsed

@@ -8,7 +8,7 @@ WITH codes AS (
 ),
 counted AS (
     SELECT p.area_code AS wijk_code, p.jaar, c.indicator,
-           sum(p.registered) AS registered,
+           CAST(sum(p.registered) AS BIGINT) AS registered,
            bool_or(NOT p.is_published) AS has_unpublished
     FROM stg_politie p
     JOIN int_years y ON y.jaar = p.jaar AND y.police_count_from = p.period_kind

@@ -6,8 +6,9 @@ WITH latest AS (
     UNION ALL SELECT 'bevolking', CAST(max(jaar) AS VARCHAR) FROM stg_bevolking
     UNION ALL SELECT 'voortgang', strftime(max(datum), '%Y-%m-%d') FROM stg_voortgang
 )
-SELECT f.bron, count(*) AS bestanden, sum(f.rijen_gelezen) AS rijen_gelezen,
-       sum(f.rijen_gebruikt) AS rijen_gebruikt, sum(f.rijen_quarantaine) AS rijen_quarantaine,
+SELECT f.bron, count(*) AS bestanden, CAST(sum(f.rijen_gelezen) AS BIGINT) AS rijen_gelezen,
+       CAST(sum(f.rijen_gebruikt) AS BIGINT) AS rijen_gebruikt,
+       CAST(sum(f.rijen_quarantaine) AS BIGINT) AS rijen_quarantaine,
        any_value(l.laatste_periode) AS laatste_periode
 FROM bestanden f
 LEFT JOIN latest l USING (bron)

@@ -4,13 +4,13 @@ WITH grouped AS (
     SELECT 'gebied' AS groep_soort, gebied_code AS groep_code, any_value(gebied_naam) AS groep_naam, jaar,
            sum(inwoners * "index") / sum(inwoners) AS "index",
            sqrt(sum(pow(inwoners, 2) * pow(se, 2))) / sum(inwoners) AS se,
-           count(*) AS wijken, sum(inwoners) AS inwoners
+           count(*) AS wijken, CAST(sum(inwoners) AS BIGINT) AS inwoners
     FROM wijk_index WHERE "index" IS NOT NULL GROUP BY gebied_code, jaar
     UNION ALL
     SELECT 'wijktype', wijktype, wijktype, jaar,
            sum(inwoners * "index") / sum(inwoners),
            sqrt(sum(pow(inwoners, 2) * pow(se, 2))) / sum(inwoners),
-           count(*), sum(inwoners)
+           count(*), CAST(sum(inwoners) AS BIGINT)
     FROM wijk_index WHERE "index" IS NOT NULL GROUP BY wijktype, jaar
 )
 SELECT g.*, greatest(m.score_min, g."index" - m.z * g.se) AS ci_laag,

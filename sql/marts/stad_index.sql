@@ -5,7 +5,7 @@ WITH city AS (
            sum(inwoners * "index") / sum(inwoners) AS city_index,
            sqrt(sum(pow(inwoners, 2) * pow(se, 2))) / sum(inwoners) AS city_se,
            count(*) AS wijken,
-           sum(inwoners) AS inwoners
+           CAST(sum(inwoners) AS BIGINT) AS inwoners
     FROM wijk_index
     WHERE "index" IS NOT NULL
     GROUP BY jaar

@@ -43,8 +43,8 @@ checked AS (
 )
 SELECT
     _file, _file_order, _line, crime_code, area_code, area_level, period, period_kind,
-    CAST(left(period, 4) AS INTEGER) AS jaar,
-    CASE WHEN period_kind = 'maand' THEN CAST(right(period, 2) AS INTEGER) END AS maand,
+    CAST(left(period, 4) AS BIGINT) AS jaar,
+    CASE WHEN period_kind = 'maand' THEN CAST(right(period, 2) AS BIGINT) END AS maand,
     is_published,
     CASE WHEN is_published THEN registered END AS registered,
     coalesce(p.reason, CASE WHEN row_number() OVER (PARTITION BY area_code, crime_code, period, p IS NULL

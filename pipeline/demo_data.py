@@ -46,8 +46,9 @@ politie/
     harmless.  ``"."`` for 1.4.7 in Pernis 2018-05 and for 2.1.1 in Witte Dorp 2021-08: those two
     wijk-years lose obj_geweld resp. obj_drugs_politie (the themes stay available through their
     other part, so the wijk-years are still published).
-  * ``geregistreerde_misdrijven_2024_revisie.csv`` (read last) restates 30 keys of Nov/Dec 2024 in
-    Stadsdriehoek, Tarwewijk and Ommoord with higher (late-registered) values.
+  * ``geregistreerde_misdrijven_2024_revisie.csv`` (read last) restates 24 keys of Nov/Dec 2024 in
+    Stadsdriehoek, Tarwewijk and Ommoord (codes 1.1.1, 1.2.3, 1.4.5, 2.2.1) with higher, late-registered
+    values, plus their ``0.0.0`` totals.
 enquete/
   * ``enquete_2016.csv`` is a Dutch-Excel export: ``;`` delimiter and decimal comma in ``weegfactor``.
   * 2017: ``voelt_zich_onveilig = 4`` in one row; 2022: ``vaak_overlast = 7`` in one row
@@ -64,8 +65,9 @@ meldingen/
     repeated ``melding_id`` with a newer status: 5 re-exported rows at the end of the 2023 file and 3
     rows of December 2023 again at the end of the 2024 file (gemeld/in_behandeling -> afgehandeld).
 prestaties/
-  * Some ``wijk_code`` are a gebied code or ``stad``; text with commas is quoted; three
-    ``in_uitvoering`` agreements have had no voortgang since 2023 and one none at all (stale).
+  * Some ``wijk_code`` are a gebied code or ``stad``; text with commas is quoted; with the default
+    seed three ``in_uitvoering`` agreements have had no voortgang since 2023 and one none at all (stale).
+  * Objective ``basiswaarde``/``realisatie`` below 10 carry two decimals, otherwise one.
 
 ``scale`` (keyword, default 1.0) scales the number of meldingen and respondents, for fast tests.
 """
@@ -609,7 +611,9 @@ def _effect_factors(world: _World, plans: list[dict]) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # Writers
 # --------------------------------------------------------------------------------------------
-def _write_df(df: pl.DataFrame, path: Path, **kw) -> None:
+def _write_df(df: pl.DataFrame, path: Path, header: tuple[str, ...] | None = None, **kw) -> None:
+    if header is not None and tuple(df.columns[:len(header)]) != header:
+        raise AssertionError(f"{path.name}: columns {df.columns} differ from {header}")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         df.write_csv(fh, **kw)
@@ -712,7 +716,7 @@ def _write_politie(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
         (widx["Witte Dorp"], code_idx["2.1.1"], m_of(2021, 8)): ".",
     }
     # Revision: late registrations in Nov/Dec 2024 for three wijken and four codes.
-    first = final.copy()
+    first_pub = final.copy()  # what the regular exports show
     rev_keys = []
     for name in ("Stadsdriehoek", "Tarwewijk", "Ommoord"):
         for m in (m_of(2024, 11), m_of(2024, 12)):
@@ -721,16 +725,15 @@ def _write_politie(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
                 delta = int(rng.integers(1, 5))
                 final[w, c, m] += delta
                 rev_keys.append((w, c, m))
-    first_pub = first  # what the regular export shows
 
     d = out / "politie"
     df = _politie_file(world, first_pub, 0, 60, True, missing)
-    _write_df(df, d / "geregistreerde_misdrijven_2015_2019.csv", separator=";", quote_style="always")
+    _write_df(df, d / "geregistreerde_misdrijven_2015_2019.csv", POLITIE_HEADER, separator=";", quote_style="always")
     summary["politie/geregistreerde_misdrijven_2015_2019.csv"] = df.height
     if progress:
         progress("politie 2015–2019 geschreven")
     df = _politie_file(world, first_pub, 60, N_MONTHS, False, missing)
-    _write_df(df, d / "geregistreerde_misdrijven_2020_2024.csv", separator=";", quote_style="always")
+    _write_df(df, d / "geregistreerde_misdrijven_2020_2024.csv", POLITIE_HEADER, separator=";", quote_style="always")
     summary["politie/geregistreerde_misdrijven_2020_2024.csv"] = df.height
     if progress:
         progress("politie 2020–2024 geschreven")
@@ -751,7 +754,7 @@ def _write_politie(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
         "Perioden": [r[2] for r in rows],
         "GeregistreerdeMisdrijven_1": [r[3] for r in rows],
     })
-    _write_df(df, d / "geregistreerde_misdrijven_2024_revisie.csv", separator=";", quote_style="always")
+    _write_df(df, d / "geregistreerde_misdrijven_2024_revisie.csv", POLITIE_HEADER, separator=";", quote_style="always")
     summary["politie/geregistreerde_misdrijven_2024_revisie.csv"] = df.height
     if progress:
         progress("politie revisie 2024 geschreven")
@@ -836,9 +839,9 @@ def _write_enquete(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
 
         name = f"enquete_{year}.csv"
         if year == 2016:  # Dutch-Excel export: ';' and decimal comma
-            _write_df(df, d / name, separator=";", decimal_comma=True, float_precision=3)
+            _write_df(df, d / name, ENQUETE_HEADER, separator=";", decimal_comma=True, float_precision=3)
         else:
-            _write_df(df, d / name, float_precision=3)
+            _write_df(df, d / name, ENQUETE_HEADER, float_precision=3)
         summary[f"enquete/{name}"] = df.height
         if progress:
             progress(f"enquête {year} geschreven ({df.height} respondenten)")
@@ -990,7 +993,7 @@ def _write_meldingen(rng: np.random.Generator, world: _World, F: np.ndarray, out
             (d / name).parent.mkdir(parents=True, exist_ok=True)
             (d / name).write_bytes(buf.getvalue().decode("utf-8").encode("cp1252"))
         else:
-            _write_df(df, d / name)
+            _write_df(df, d / name, MELDINGEN_HEADER)
         summary[f"meldingen/{name}"] = df.height
         if progress:
             extra = " (Windows-1252)" if year == 2017 else ""

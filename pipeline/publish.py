@@ -60,7 +60,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
     now = datetime.now(timezone.utc)
     publication_id = f"{now:%Y%m%dT%H%M%S}-{run_id[:8]}"
     method = load_method()
-    base_year = con.execute("SELECT basisjaar FROM int_base_year").fetchone()[0]
+    base_year = con.execute("SELECT basisjaar FROM int_base_year").fetchall()[0][0]
     info = {
         "publicatie_id": publication_id,
         "run_id": run_id,
@@ -70,13 +70,13 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
         "ruwe_map": str(settings.raw_path),
         "jaren": [r[0] for r in con.execute("SELECT DISTINCT jaar FROM wijk_index ORDER BY 1").fetchall()],
         "wijken_gepubliceerd": con.execute(
-            "SELECT count(*) FROM wijk_index WHERE \"index\" IS NOT NULL").fetchone()[0],
+            "SELECT count(*) FROM wijk_index WHERE \"index\" IS NOT NULL").fetchall()[0][0],
         "bestanden": {},
     }
     for table, file_name in MART_FILES.items():
         atomic_copy(con, f'SELECT *, ?::VARCHAR AS publicatie_id FROM "{table}"', marts / file_name,
                     [publication_id])
-        info["bestanden"][file_name] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        info["bestanden"][file_name] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
     con.execute("CREATE TABLE IF NOT EXISTS check_results (check_name VARCHAR, asset VARCHAR, "
                 "passed BOOLEAN, severity VARCHAR, details VARCHAR, checked_at TIMESTAMP, run_id VARCHAR)")
     atomic_copy(con, "SELECT check_name AS controle, asset AS tabel, passed AS geslaagd, severity AS ernst, "

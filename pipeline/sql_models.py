@@ -56,4 +56,23 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     """(Re)create the model's table; returns its row count."""
     load_macros(con)
     con.execute(f'CREATE OR REPLACE TABLE "{model.name}" AS\n{model.sql}')
-    return con.execute(f'SELECT count(*) FROM "{model.name}"').fetchone()[0]
+    return con.execute(f'SELECT count(*) FROM "{model.name}"').fetchall()[0][0]
+
+
+def ordered_models(models: dict[str, SqlModel] | None = None) -> list[SqlModel]:
+    """The models in an order where every model comes after the models it reads."""
+    models = models or discover_models()
+    done: dict[str, SqlModel] = {}
+
+    def visit(name: str, trail: tuple[str, ...] = ()) -> None:
+        if name in done or name not in models:
+            return
+        if name in trail:
+            raise ValueError(f"kringverwijzing in sql/: {' -> '.join((*trail, name))}")
+        for dep in models[name].deps:
+            visit(dep, (*trail, name))
+        done[name] = models[name]
+
+    for name in models:
+        visit(name)
+    return list(done.values())

@@ -59,3 +59,62 @@ def golden_run(tmp_path_factory) -> Run:
     run = materialize(GOLDEN_RAW, tmp_path_factory.mktemp("golden") / "marts")
     assert run.success, run.failure_messages()
     return run
+
+
+def build_database(raw: Path, base_year: int | None = None, con: duckdb.DuckDBPyConnection | None = None,
+                   upto: str | None = None) -> duckdb.DuckDBPyConnection:
+    """The same steps as the assets, without Dagster, in memory: fast enough for many small
+    scenarios. Stops after model `upto` when given."""
+    from pipeline import sql_models
+    from pipeline.ingest import read_source, write_source
+    from pipeline.method import load_method, method_tables
+    from pipeline.sources import SOURCES
+
+    con = con or duckdb.connect()
+    for name, frame in method_tables(load_method(), base_year).items():
+        con.register("incoming", frame)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming")
+        con.unregister("incoming")
+    for source in SOURCES:
+        frame, infos = read_source(raw, source)
+        write_source(con, raw, source, frame, infos)
+    for model in sql_models.ordered_models():
+        sql_models.build_model(con, model)
+        if model.name == upto:
+            break
+    return con
+
+
+class RawFolder:
+    """A copy of the golden raw folder to make one quirk in."""
+
+    def __init__(self, root: Path):
+        import shutil
+        shutil.copytree(GOLDEN_RAW, root)
+        self.root = root
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def lines(self, relative: str) -> list[str]:
+        return self.path(relative).read_text(encoding="utf-8").splitlines()
+
+    def write(self, relative: str, lines: list[str] | str, encoding: str = "utf-8", newline: str = "\n") -> Path:
+        p = self.path(relative)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        text = lines if isinstance(lines, str) else newline.join(lines) + newline
+        p.write_bytes(text.encode(encoding))
+        return p
+
+    def append(self, relative: str, *rows: str) -> None:
+        self.write(relative, self.lines(relative) + list(rows))
+
+    def edit(self, relative: str, func) -> None:
+        """Replace the data rows (not the header) with func(rows)."""
+        lines = self.lines(relative)
+        self.write(relative, [lines[0], *func(lines[1:])])
+
+
+@pytest.fixture
+def raw(tmp_path) -> RawFolder:
+    return RawFolder(tmp_path / "raw")

@@ -85,12 +85,12 @@ def build_sql_asset(model: sql_models.SqlModel) -> dg.AssetsDefinition:
 
 def check_calibration(con) -> None:
     """METHOD.md: fewer than 3 values or sigma = 0 is a calibration error that stops the run."""
-    base = con.execute("SELECT basisjaar, is_fixed FROM int_base_year").fetchone()
+    base = con.execute("SELECT basisjaar, is_fixed FROM int_base_year").fetchall()[0]
     if base[0] is None:
         raise dg.Failure(description=(
             "Kalibratie onmogelijk: er is geen jaar waarin politie, meldingen, enquête en bevolking "
             "alle gegevens hebben en het politiejaar compleet is. Kies een basisjaar met --base-year."))
-    minimum = con.execute("SELECT min_calibration_values FROM method_params").fetchone()[0]
+    minimum = con.execute("SELECT min_calibration_values FROM method_params").fetchall()[0][0]
     bad = con.execute(
         "SELECT indicator, n, sigma FROM int_calibration WHERE n < ? OR sigma IS NULL OR sigma = 0 "
         "ORDER BY indicator", [minimum]).fetchall()

@@ -126,7 +126,7 @@ def rows_accounted_for(context: dg.AssetCheckExecutionContext, duckdb: DuckDBRes
     with duckdb.get_connection() as con:
         rows = con.execute("SELECT source, file, rows_read, rows_used, rows_quarantined FROM int_file_account "
                            "WHERE NOT balanced").fetchall()
-        totals = con.execute("SELECT sum(rows_read), sum(rows_used), sum(rows_quarantined) FROM int_file_account").fetchone()
+        totals = con.execute("SELECT sum(rows_read), sum(rows_used), sum(rows_quarantined) FROM int_file_account").fetchall()[0]
         details = (f"{totals[0] or 0} gelezen = {totals[1] or 0} gebruikt + {totals[2] or 0} in quarantaine"
                    if not rows else "Niet sluitend: " + "; ".join(f"{s}/{f}: {r} ≠ {u} + {q}" for s, f, r, u, q in rows))
         record(con, "rows_accounted_for", "int_file_account", not rows, details, context.run.run_id)

@@ -12,7 +12,8 @@ WITH raw_scores AS (
     WHERE w.is_eligible
 )
 SELECT wijk_code, jaar, indicator, theme, part, indicator_order, waarde, y, var_y, aantal, inwoners, n_valid, n_eff,
-       least(greatest(unclipped, score_min), score_max) AS score,
+       -- greatest/least skip NULLs: a missing value must stay missing, not become score_min.
+       CASE WHEN unclipped IS NOT NULL THEN least(greatest(unclipped, score_min), score_max) END AS score,
        CASE WHEN unclipped > score_min AND unclipped < score_max
-            THEN pow(score_scale / sigma, 2) * var_y ELSE 0 END AS var_score
+            THEN pow(score_scale / sigma, 2) * var_y WHEN unclipped IS NOT NULL THEN 0 END AS var_score
 FROM raw_scores

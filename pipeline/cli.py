@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -23,25 +24,23 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
     import dagster as dg
 
     from pipeline.defs.assets import all_assets
+    from pipeline.defs.automation import veiligheidsindex_job
     from pipeline.defs.checks import all_checks
     from pipeline.defs.resources import build_resources
     from pipeline.publish import MANIFEST
 
     if not raw.is_dir():
         raise PipelineError(f"De ruwe map {raw} bestaat niet.")
-    resources = build_resources(raw, marts, base_year, database)
+    # The same job the Dagster UI runs, with this run's folders and a compact progress log.
+    defs = dg.Definitions(assets=all_assets, asset_checks=all_checks, jobs=[veiligheidsindex_job],
+                          resources=build_resources(raw, marts, base_year, database),
+                          loggers={"voortgang": _progress_logger(quiet)})
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    handler = _ProgressHandler(quiet)
-    logging.getLogger("dagster").addHandler(handler)
-    try:
-        result = dg.materialize([*all_assets, *all_checks], resources=resources, instance=instance,
-                                raise_on_error=False, tags={"bron": "cli"},
-                                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
-    finally:
-        logging.getLogger("dagster").removeHandler(handler)
+    result = defs.resolve_job_def(veiligheidsindex_job.name).execute_in_process(
+        instance=instance, raise_on_error=False, tags={"bron": "cli"},
+        run_config={"loggers": {"voortgang": {}}})
     if not result.success:
         raise PipelineError(_failure_message(result))
-    import json
     return json.loads((marts / MANIFEST).read_text(encoding="utf-8"))
 
 
@@ -49,22 +48,36 @@ class PipelineError(Exception):
     pass
 
 
+def _progress_logger(quiet: bool):
+    import dagster as dg
+
+    @dg.logger(description="Eén regel per afgeronde stap, met de verstreken tijd.")
+    def progress(_init_context):
+        log = logging.Logger("veiligheidsindex.voortgang", logging.DEBUG)
+        if not quiet:
+            log.addHandler(_ProgressHandler())
+        return log
+
+    return progress
+
+
 class _ProgressHandler(logging.Handler):
     """Prints one short line per finished step instead of Dagster's full event log."""
 
-    def __init__(self, quiet: bool):
-        super().__init__(logging.INFO)
-        self.quiet = quiet
+    def __init__(self):
+        super().__init__(logging.DEBUG)
         self.start = time.perf_counter()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if self.quiet:
-            return
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
-        step = meta.get("step_key")
-        if event is not None and event.event_type_value == "STEP_SUCCESS" and step:
-            print(f"  [{time.perf_counter() - self.start:6.1f} s] {step}", file=sys.stderr, flush=True)
+        if event is None:
+            return
+        elapsed = f"[{time.perf_counter() - self.start:6.1f} s]"
+        if event.event_type_value == "STEP_SUCCESS":
+            print(f"  {elapsed} klaar: {event.step_key}", file=sys.stderr, flush=True)
+        elif event.event_type_value == "STEP_FAILURE":
+            print(f"  {elapsed} MISLUKT: {event.step_key}", file=sys.stderr, flush=True)
 
 
 def _failure_message(result) -> str:

@@ -1,0 +1,54 @@
+# Veiligheidsindex — every command a user or CI needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+RAW ?= data/raw
+MARTS ?= data/marts
+PORT ?= 8501
+export DAGSTER_HOME := $(abspath data/dagster_home)
+
+.PHONY: help setup browser run pipeline demo-data dashboard dagster test bench clean
+
+help:  ## Show the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/veiligheidsindex: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "FOUT: $(PYTHON) niet gevonden (Python 3.11 is nodig)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/veiligheidsindex  ## Install everything in .venv (idempotent)
+	@mkdir -p $(DAGSTER_HOME)
+
+browser:  ## Install Debian's chromium for the browser test (root, apt)
+	@test -x /usr/bin/chromium || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "WAARSCHUWING: chromium kon niet worden geïnstalleerd; de browsertest wordt overgeslagen."; }
+
+demo-data: setup  ## Generate the demo data into data/raw when it is empty
+	@if [ -z "$$(find $(RAW) -name '*.csv' 2>/dev/null | head -1)" ]; then \
+		$(BIN)/veiligheidsindex demo-data --out $(RAW); \
+	else echo "$(RAW) bevat al bestanden: geen demodata gegenereerd."; fi
+
+pipeline: setup  ## Run the whole pipeline on data/raw -> data/marts
+	$(BIN)/veiligheidsindex run --raw $(RAW) --marts $(MARTS)
+
+dashboard: setup  ## Start the dashboard on http://localhost:$(PORT)
+	VI_MARTS_DIR=$(abspath $(MARTS)) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+
+run: demo-data pipeline dashboard  ## Main job: set-up, demo data if needed, pipeline, dashboard
+
+dagster: setup  ## Open the Dagster UI with everything loaded (http://localhost:3000)
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -m pipeline.definitions
+
+test: setup browser  ## Run all tests
+	$(BIN)/python -m pytest -q
+
+bench: setup  ## Wall time and peak memory per stage of the demo pipeline
+	$(BIN)/python bench/bench_pipeline.py
+
+clean:  ## Remove generated data and the venv
+	rm -rf $(VENV) data/marts data/dagster_home bench/out

@@ -19,8 +19,9 @@ def _fail(message: str) -> int:
 
 
 def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database: Path | None = None,
-                 quiet: bool = False) -> dict:
-    """Materialise every asset and check on one raw folder; raise PipelineError on failure."""
+                 quiet: bool = False, on_step=None) -> dict:
+    """Materialise every asset and check on one raw folder; raise PipelineError on failure.
+    on_step(event_type, step_key) is called at every step start, success and failure."""
     import dagster as dg
 
     from pipeline.defs.assets import all_assets
@@ -34,7 +35,7 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
     # The same job the Dagster UI runs, with this run's folders and a compact progress log.
     defs = dg.Definitions(assets=all_assets, asset_checks=all_checks, jobs=[veiligheidsindex_job],
                           resources=build_resources(raw, marts, base_year, database),
-                          loggers={"voortgang": _progress_logger(quiet)})
+                          loggers={"voortgang": _progress_logger(quiet, on_step)})
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def(veiligheidsindex_job.name).execute_in_process(
         instance=instance, raise_on_error=False, tags={"bron": "cli"},
@@ -48,14 +49,13 @@ class PipelineError(Exception):
     pass
 
 
-def _progress_logger(quiet: bool):
+def _progress_logger(quiet: bool, on_step=None):
     import dagster as dg
 
     @dg.logger(description="Eén regel per afgeronde stap, met de verstreken tijd.")
     def progress(_init_context):
         log = logging.Logger("veiligheidsindex.voortgang", logging.DEBUG)
-        if not quiet:
-            log.addHandler(_ProgressHandler())
+        log.addHandler(_ProgressHandler(quiet, on_step))
         return log
 
     return progress
@@ -64,20 +64,22 @@ def _progress_logger(quiet: bool):
 class _ProgressHandler(logging.Handler):
     """Prints one short line per finished step instead of Dagster's full event log."""
 
-    def __init__(self):
+    def __init__(self, quiet: bool, on_step=None):
         super().__init__(logging.DEBUG)
+        self.quiet, self.on_step = quiet, on_step
         self.start = time.perf_counter()
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
-        if event is None:
+        if event is None or event.event_type_value not in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE"):
             return
-        elapsed = f"[{time.perf_counter() - self.start:6.1f} s]"
-        if event.event_type_value == "STEP_SUCCESS":
-            print(f"  {elapsed} klaar: {event.step_key}", file=sys.stderr, flush=True)
-        elif event.event_type_value == "STEP_FAILURE":
-            print(f"  {elapsed} MISLUKT: {event.step_key}", file=sys.stderr, flush=True)
+        if self.on_step:
+            self.on_step(event.event_type_value, event.step_key)
+        if self.quiet or event.event_type_value == "STEP_START":
+            return
+        word = "klaar" if event.event_type_value == "STEP_SUCCESS" else "MISLUKT"
+        print(f"  [{time.perf_counter() - self.start:6.1f} s] {word}: {event.step_key}", file=sys.stderr, flush=True)
 
 
 def _failure_message(result) -> str:

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline import PROJECT_ROOT
+from pipeline import PROJECT_ROOT, locking
 
 
 def _fail(message: str) -> int:
@@ -37,9 +37,13 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
                           resources=build_resources(raw, marts, base_year, database),
                           loggers={"voortgang": _progress_logger(quiet, on_step)})
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = defs.resolve_job_def(veiligheidsindex_job.name).execute_in_process(
-        instance=instance, raise_on_error=False, tags={"bron": "cli"},
-        run_config={"loggers": {"voortgang": {}}})
+    try:
+        with locking.run_lock(marts):  # refuse, with a clear message, while another run publishes here
+            result = defs.resolve_job_def(veiligheidsindex_job.name).execute_in_process(
+                instance=instance, raise_on_error=False, tags={"bron": "cli"},
+                run_config={"loggers": {"voortgang": {}}})
+    except locking.RunLocked as exc:
+        raise PipelineError(str(exc)) from None
     if not result.success:
         raise PipelineError(_failure_message(result))
     return json.loads((marts / MANIFEST).read_text(encoding="utf-8"))

@@ -1,23 +1,31 @@
-"""Publish the marts as Parquet so that a reader never sees half a publication.
+"""Publish the marts so that a reader never sees half a publication, even if the run is killed.
 
-Each file is written to a temporary name and moved into place with os.replace (atomic on one
-file system). Every row carries the publicatie_id, and publicatie.json is replaced last: a reader
-that finds files with different ids (a publication in progress) reads again.
+1. All files of a publication are written into `publicaties/.<id>.tmp/`, which is renamed to
+   `publicaties/<id>/` when complete (a directory rename is atomic).
+2. `publicatie.json` is replaced (temp file + os.replace): this is the commit point. Readers
+   (the dashboard, `read_publication`) follow it to the immutable directory.
+3. The top-level `<marts>/*.parquet` files of the output contract are refreshed from that
+   directory, each with os.replace. A kill in this step leaves them mixed for a moment;
+   `repair_top_level` (run before every publication and by readers) restores them.
+Older publication directories are pruned, keeping the last few for readers still on them.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipeline.method import load_method
 
-# Mart table -> published file (the same name). Contract marts of METHOD.md first.
+# Mart table -> published file. The contract marts of METHOD.md first.
 MART_FILES = {
     "wijk_index": "wijk_index.parquet",
     "thema_scores": "thema_scores.parquet",
@@ -37,28 +45,35 @@ MART_FILES = {
 MANIFEST = "publicatie.json"
 RUN_INFO = "run_info.parquet"
 CHECKS = "controles.parquet"
+PUBLICATIONS = "publicaties"
+KEEP_PUBLICATIONS = 3
 
 
-def atomic_copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params: list) -> None:
+class PublicationMissing(Exception):
+    """No complete publication in this marts folder yet."""
+
+
+def atomic_write_text(target: Path, text: str) -> None:
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        con.execute(f"COPY ({query}) TO '{tmp}' (FORMAT parquet)", params)
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def atomic_write_text(target: Path, text: str) -> None:
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params: list) -> None:
+    con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet)", params)
 
 
 def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict:
     marts = settings.marts_path
-    marts.mkdir(parents=True, exist_ok=True)
+    root = marts / PUBLICATIONS
+    root.mkdir(parents=True, exist_ok=True)
+    repair_top_level(marts)
+    _remove_leftovers(marts)
     now = datetime.now(timezone.utc)
-    publication_id = f"{now:%Y%m%dT%H%M%S}-{run_id[:8]}"
+    publication_id = f"{now:%Y%m%dT%H%M%S%f}-{run_id[:8]}"
     method = load_method()
     base_year = con.execute("SELECT basisjaar FROM int_base_year").fetchall()[0][0]
     info = {
@@ -70,22 +85,113 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
         "ruwe_map": str(settings.raw_path),
         "jaren": [r[0] for r in con.execute("SELECT DISTINCT jaar FROM wijk_index ORDER BY 1").fetchall()],
         "wijken_gepubliceerd": con.execute(
-            "SELECT count(*) FROM wijk_index WHERE \"index\" IS NOT NULL").fetchall()[0][0],
+            'SELECT count(*) FROM wijk_index WHERE "index" IS NOT NULL').fetchall()[0][0],
         "bestanden": {},
     }
+    building = root / f".{publication_id}.tmp"
+    building.mkdir()
     for table, file_name in MART_FILES.items():
-        atomic_copy(con, f'SELECT *, ?::VARCHAR AS publicatie_id FROM "{table}"', marts / file_name,
-                    [publication_id])
+        _copy(con, f'SELECT *, ?::VARCHAR AS publicatie_id FROM "{table}"', building / file_name, [publication_id])
         info["bestanden"][file_name] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
     con.execute("CREATE TABLE IF NOT EXISTS check_results (check_name VARCHAR, asset VARCHAR, "
                 "passed BOOLEAN, severity VARCHAR, details VARCHAR, checked_at TIMESTAMP, run_id VARCHAR)")
-    atomic_copy(con, "SELECT check_name AS controle, asset AS tabel, passed AS geslaagd, severity AS ernst, "
-                     "details AS toelichting, checked_at AS gecontroleerd_op, ?::VARCHAR AS publicatie_id "
-                     "FROM check_results WHERE run_id = ?", marts / CHECKS, [publication_id, run_id])
-    run_row = {k: v for k, v in info.items() if k not in ("bestanden", "jaren")}
-    atomic_copy(con, "SELECT ?::VARCHAR AS publicatie_id, ?::VARCHAR AS run_id, ?::TIMESTAMPTZ AS gepubliceerd_op, "
-                     "?::VARCHAR AS methode, ?::INTEGER AS basisjaar, ?::VARCHAR AS ruwe_map, "
-                     "?::INTEGER AS wijken_gepubliceerd",
-                marts / RUN_INFO, list(run_row.values()))
-    atomic_write_text(marts / MANIFEST, json.dumps(info, indent=2, ensure_ascii=False))
+    _copy(con, "SELECT check_name AS controle, asset AS tabel, passed AS geslaagd, severity AS ernst, "
+               "details AS toelichting, checked_at AS gecontroleerd_op, ?::VARCHAR AS publicatie_id "
+               "FROM check_results WHERE run_id = ? ORDER BY checked_at", building / CHECKS,
+          [publication_id, run_id])
+    _copy(con, "SELECT ?::VARCHAR AS publicatie_id, ?::VARCHAR AS run_id, ?::TIMESTAMPTZ AS gepubliceerd_op, "
+               "?::VARCHAR AS methode, ?::INTEGER AS basisjaar, ?::VARCHAR AS ruwe_map, "
+               "?::INTEGER AS wijken_gepubliceerd", building / RUN_INFO,
+          [info[k] for k in ("publicatie_id", "run_id", "gepubliceerd_op", "methode", "basisjaar",
+                             "ruwe_map", "wijken_gepubliceerd")])
+    (building / MANIFEST).write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    _fsync_dir(building)
+    os.rename(building, root / publication_id)  # complete directory, atomically
+    atomic_write_text(marts / MANIFEST, json.dumps(info, indent=2, ensure_ascii=False))  # commit point
+    repair_top_level(marts)
+    _prune(root, keep=publication_id)
     return info
+
+
+def published_files() -> list[str]:
+    return [*MART_FILES.values(), CHECKS, RUN_INFO]
+
+
+def read_manifest(marts: Path) -> dict:
+    try:
+        return json.loads((marts / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PublicationMissing(f"Nog geen publicatie in {marts}.") from None
+
+
+def publication_dir(marts: Path, manifest: dict | None = None) -> Path:
+    manifest = manifest or read_manifest(marts)
+    return marts / PUBLICATIONS / manifest["publicatie_id"]
+
+
+def read_publication(marts: Path, names: list[str] | None = None, attempts: int = 20) -> tuple[dict, dict[str, pl.DataFrame]]:
+    """The current publication as frames, all from one publication id. Retries when a new
+    publication replaces the directory while reading (it is pruned only after the switch)."""
+    names = names or [n.removesuffix(".parquet") for n in published_files()]
+    last_error: Exception | None = None
+    for _ in range(attempts):
+        manifest = read_manifest(marts)
+        folder = publication_dir(marts, manifest)
+        try:
+            frames = {n: pl.read_parquet(folder / f"{n}.parquet") for n in names}
+        except (FileNotFoundError, OSError) as exc:
+            last_error = exc
+            time.sleep(0.05)
+            continue
+        if read_manifest(marts)["publicatie_id"] == manifest["publicatie_id"]:
+            return manifest, frames
+    raise PublicationMissing(f"Publicatie in {marts} kon niet consistent gelezen worden: {last_error}")
+
+
+def repair_top_level(marts: Path) -> None:
+    """Make the top-level contract files equal to the committed publication (after a kill)."""
+    try:
+        manifest = read_manifest(marts)
+    except PublicationMissing:
+        return
+    folder = publication_dir(marts, manifest)
+    if not folder.is_dir():
+        return
+    for name in published_files():
+        target = marts / name
+        if target.exists() and _publication_id(target) == manifest["publicatie_id"]:
+            continue
+        tmp = marts / f".{name}.{uuid.uuid4().hex}.tmp"
+        try:
+            shutil.copyfile(folder / name, tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _publication_id(path: Path) -> str | None:
+    try:
+        return pl.read_parquet(path, columns=["publicatie_id"], n_rows=1)["publicatie_id"].first()
+    except Exception:  # a damaged or foreign file is simply replaced
+        return None
+
+
+def _remove_leftovers(marts: Path) -> None:
+    """Temporary files and directories of runs that were killed."""
+    for tmp in marts.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+    for tmp in (marts / PUBLICATIONS).glob(".*.tmp"):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _prune(root: Path, keep: str) -> None:
+    done = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in done[:-KEEP_PUBLICATIONS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
-from pipeline import PROJECT_ROOT
+from pipeline import PROJECT_ROOT, locking
 
 DEFAULT_RAW = PROJECT_ROOT / "data" / "raw"
 DEFAULT_MARTS = PROJECT_ROOT / "data" / "marts"
@@ -15,11 +16,23 @@ DATABASE_NAME = "veiligheidsindex.duckdb"
 
 
 class PipelineSettings(dg.ConfigurableResource):
-    """The raw folder a run reads, the marts folder it publishes to, and an optional base year."""
+    """The raw folder a run reads, the marts folder it publishes to, and an optional base year.
+    While a run uses it, it holds the run lock of the marts folder: two runs never interleave."""
 
     raw_dir: str = str(DEFAULT_RAW)
     marts_dir: str = str(DEFAULT_MARTS)
     base_year: int | None = None
+    _acquired: bool = PrivateAttr(default=False)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        try:
+            self._acquired = locking.acquire(self.marts_path)
+        except locking.RunLocked as exc:
+            raise dg.Failure(description=str(exc)) from None
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._acquired:
+            locking.release(self.marts_path)
 
     @property
     def raw_path(self) -> Path:

@@ -51,4 +51,4 @@ bench: setup  ## Wall time and peak memory per stage of the demo pipeline
 	$(BIN)/python bench/bench_pipeline.py
 
 clean:  ## Remove generated data and the venv
-	rm -rf $(VENV) data/marts data/dagster_home bench/out
+	rm -rf $(VENV) data/marts/*.parquet data/marts/publicaties data/marts/publicatie.json data/warehouse data/dagster_home bench/out

@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", default=str(PROJECT_ROOT / "data" / "raw"), help="ruwe map (standaard data/raw)")
     run.add_argument("--marts", default=str(PROJECT_ROOT / "data" / "marts"), help="publicatiemap (standaard data/marts)")
     run.add_argument("--base-year", type=int, default=None, help="basisjaar (standaard: volgens de methode)")
-    run.add_argument("--database", default=None, help="DuckDB-bestand (standaard <marts>/veiligheidsindex.duckdb)")
+    run.add_argument("--database", default=None, help="DuckDB-bestand voor analisten (standaard <map naast marts>/warehouse/<marts-naam>.duckdb)")
     run.set_defaults(func=cmd_run)
     demo = sub.add_parser("demo-data", help="realistische demodata genereren")
     demo.add_argument("--out", default=str(PROJECT_ROOT / "data" / "raw"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -62,8 +63,13 @@ def atomic_write_text(target: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params: list) -> None:
-    con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet)", params)
+def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params: list, publication_id: str) -> None:
+    """Write one Parquet file; the publication id also goes into its key-value metadata, so even
+    a file without rows says which publication it belongs to."""
+    if not re.fullmatch(r"[0-9A-Za-z-]+", publication_id):
+        raise ValueError(f"ongeldig publicatie-id {publication_id!r}")
+    con.execute(f"COPY ({query}) TO '{target}' "
+                f"(FORMAT parquet, KV_METADATA {{publicatie_id: '{publication_id}'}})", params)
 
 
 def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict:
@@ -91,19 +97,20 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
     building = root / f".{publication_id}.tmp"
     building.mkdir()
     for table, file_name in MART_FILES.items():
-        _copy(con, f'SELECT *, ?::VARCHAR AS publicatie_id FROM "{table}"', building / file_name, [publication_id])
+        _copy(con, f'SELECT *, ?::VARCHAR AS publicatie_id FROM "{table}"', building / file_name, [publication_id],
+              publication_id)
         info["bestanden"][file_name] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
     con.execute("CREATE TABLE IF NOT EXISTS check_results (check_name VARCHAR, asset VARCHAR, "
                 "passed BOOLEAN, severity VARCHAR, details VARCHAR, checked_at TIMESTAMP, run_id VARCHAR)")
     _copy(con, "SELECT check_name AS controle, asset AS tabel, passed AS geslaagd, severity AS ernst, "
                "details AS toelichting, checked_at AS gecontroleerd_op, ?::VARCHAR AS publicatie_id "
                "FROM check_results WHERE run_id = ? ORDER BY checked_at", building / CHECKS,
-          [publication_id, run_id])
+          [publication_id, run_id], publication_id)
     _copy(con, "SELECT ?::VARCHAR AS publicatie_id, ?::VARCHAR AS run_id, ?::TIMESTAMPTZ AS gepubliceerd_op, "
                "?::VARCHAR AS methode, ?::INTEGER AS basisjaar, ?::VARCHAR AS ruwe_map, "
                "?::INTEGER AS wijken_gepubliceerd", building / RUN_INFO,
           [info[k] for k in ("publicatie_id", "run_id", "gepubliceerd_op", "methode", "basisjaar",
-                             "ruwe_map", "wijken_gepubliceerd")])
+                             "ruwe_map", "wijken_gepubliceerd")], publication_id)
     (building / MANIFEST).write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
     _fsync_dir(building)
     os.rename(building, root / publication_id)  # complete directory, atomically
@@ -145,6 +152,7 @@ def read_publication(marts: Path, names: list[str] | None = None, attempts: int 
             continue
         if read_manifest(marts)["publicatie_id"] == manifest["publicatie_id"]:
             return manifest, frames
+        last_error = RuntimeError("publicatie gewisseld tijdens het lezen")
     raise PublicationMissing(f"Publicatie in {marts} kon niet consistent gelezen worden: {last_error}")
 
 
@@ -159,7 +167,7 @@ def repair_top_level(marts: Path) -> None:
         return
     for name in published_files():
         target = marts / name
-        if target.exists() and _publication_id(target) == manifest["publicatie_id"]:
+        if target.exists() and file_publication_id(target) == manifest["publicatie_id"]:
             continue
         tmp = marts / f".{name}.{uuid.uuid4().hex}.tmp"
         try:
@@ -169,9 +177,10 @@ def repair_top_level(marts: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def _publication_id(path: Path) -> str | None:
+def file_publication_id(path: Path) -> str | None:
+    """The publication a Parquet file belongs to (from its metadata), None if unknown."""
     try:
-        return pl.read_parquet(path, columns=["publicatie_id"], n_rows=1)["publicatie_id"].first()
+        return pl.read_parquet_metadata(path).get("publicatie_id")
     except Exception:  # a damaged or foreign file is simply replaced
         return None
 

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.defs.assets import all_assets
 from pipeline.defs.checks import all_checks
-from pipeline.defs.resources import build_resources
+from pipeline.defs.resources import build_resources, default_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -23,7 +23,7 @@ class Run:
     def __init__(self, result: dg.ExecuteInProcessResult, marts: Path):
         self.result = result
         self.marts = marts
-        self.database = marts / "veiligheidsindex.duckdb"
+        self.database = default_database(marts)
 
     @property
     def success(self) -> bool:

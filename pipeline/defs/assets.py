@@ -109,7 +109,7 @@ sql_assets = [build_sql_asset(m) for m in sql_models.discover_models().values()]
 def publication(context: dg.AssetExecutionContext, settings: PipelineSettings,
                 duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
-        info = publish_marts(con, settings, run_id=context.run_id)
+        info = publish_marts(con, settings, run_id=context.run.run_id)
     context.log.info(f"Gepubliceerd naar {settings.marts_path}: publicatie {info['publicatie_id']}")
     return dg.MaterializeResult(metadata={k: dg.MetadataValue.text(str(v)) for k, v in info.items()})
 

@@ -12,7 +12,13 @@ from pipeline import PROJECT_ROOT, locking
 
 DEFAULT_RAW = PROJECT_ROOT / "data" / "raw"
 DEFAULT_MARTS = PROJECT_ROOT / "data" / "marts"
-DATABASE_NAME = "veiligheidsindex.duckdb"
+
+
+def default_database(marts: Path) -> Path:
+    """The analysts' DuckDB file: beside the marts folder, never inside it, because it holds
+    respondent-level rows that must not travel with the publication (data/marts ->
+    data/warehouse/marts.duckdb)."""
+    return marts.parent / "warehouse" / f"{marts.name}.duckdb"
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -47,7 +53,7 @@ def build_resources(raw_dir: str | os.PathLike | None = None, marts_dir: str | o
                     base_year: int | None = None, database: str | os.PathLike | None = None) -> dict:
     raw = Path(raw_dir or os.environ.get("VI_RAW_DIR", DEFAULT_RAW)).resolve()
     marts = Path(marts_dir or os.environ.get("VI_MARTS_DIR", DEFAULT_MARTS)).resolve()
-    db = Path(database or os.environ.get("VI_DATABASE", marts / DATABASE_NAME)).resolve()
+    db = Path(database or os.environ.get("VI_DATABASE") or default_database(marts)).resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
     return {
         "settings": PipelineSettings(raw_dir=str(raw), marts_dir=str(marts), base_year=base_year),

@@ -16,3 +16,4 @@ WITH grouped AS (
 SELECT g.*, greatest(m.score_min, g."index" - m.z * g.se) AS ci_laag,
        least(m.score_max, g."index" + m.z * g.se) AS ci_hoog, m.method_label AS methode
 FROM grouped g CROSS JOIN method_params m
+ORDER BY groep_soort, groep_code, jaar

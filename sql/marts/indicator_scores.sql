@@ -6,3 +6,4 @@ SELECT
     m.method_label AS methode
 FROM int_indicator_scores s
 CROSS JOIN method_params m
+ORDER BY s.wijk_code, s.jaar, s.indicator_order

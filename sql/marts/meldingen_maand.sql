@@ -9,3 +9,4 @@ LEFT JOIN (SELECT c.code, c.indicator FROM method_indicator_codes c
            JOIN method_indicators i ON i.indicator = c.indicator AND i.source = 'meldingen') c
        ON c.code = m.subcategorie
 GROUP BY ALL
+ORDER BY wijk_code, periode, subcategorie

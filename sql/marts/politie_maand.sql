@@ -7,3 +7,4 @@ JOIN method_indicator_codes c ON c.code = p.crime_code
 JOIN method_indicators i ON i.indicator = c.indicator AND i.source = 'politie'
 WHERE p.area_level = 'buurt' AND p.period_kind = 'maand'
 GROUP BY ALL
+ORDER BY wijk_code, periode, indicator

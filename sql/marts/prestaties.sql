@@ -51,3 +51,4 @@ LEFT JOIN latest l USING (prestatie_id)
 LEFT JOIN last_measured lm USING (prestatie_id)
 LEFT JOIN stg_areas a ON p.area_level = 'wijk' AND a.wijk_code = p.wijk_code
 LEFT JOIN (SELECT DISTINCT gebied_code, gebied_naam FROM stg_areas) g ON p.area_level = 'gebied' AND g.gebied_code = p.wijk_code
+ORDER BY p.prestatie_id

@@ -11,3 +11,4 @@ FROM int_theme_scores t
 JOIN wijk_index w USING (wijk_code, jaar)
 CROSS JOIN method_params m
 LEFT JOIN int_theme_scores prev ON prev.wijk_code = t.wijk_code AND prev.jaar = t.jaar - 1 AND prev.theme = t.theme
+ORDER BY t.wijk_code, t.jaar, t.theme_order

@@ -34,3 +34,4 @@ CROSS JOIN method_params m
 CROSS JOIN int_base_year b
 LEFT JOIN indexed prev ON prev.wijk_code = i.wijk_code AND prev.jaar = i.jaar - 1
 LEFT JOIN method_categories c ON i."index" >= c.lower AND i."index" < c.upper
+ORDER BY i.wijk_code, i.jaar

@@ -42,6 +42,7 @@ run: demo-data pipeline dashboard  ## Main job: set-up, demo data if needed, pip
 
 dagster: setup  ## Open the Dagster UI with everything loaded (http://localhost:3000)
 	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m pipeline.definitions
 
 test: setup browser  ## Run all tests

@@ -14,4 +14,6 @@ defs = dg.Definitions(
     schedules=[monthly_schedule],
     sensors=[raw_files_sensor],
     resources=build_resources(),
+    # DuckDB allows one writing process per file: every run, also automation runs, in one process.
+    executor=dg.in_process_executor,
 )

@@ -71,8 +71,10 @@ def _dep_keys(model: sql_models.SqlModel) -> list[str]:
 def build_sql_asset(model: sql_models.SqlModel) -> dg.AssetsDefinition:
     first_line = model.sql.splitlines()[0].lstrip("- ").strip()
 
+    # Eager: when a raw source is re-read in the UI, everything downstream follows by itself.
     @dg.asset(name=model.name, group_name=model.layer, deps=_dep_keys(model), kinds={"duckdb", "sql"},
-              description=f"{first_line}\n\nsql/{model.layer}/{model.path.name}")
+              description=f"{first_line}\n\nsql/{model.layer}/{model.path.name}",
+              automation_condition=dg.AutomationCondition.eager())
     def _model(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
         start = time.perf_counter()
         with duckdb.get_connection() as con:
@@ -105,6 +107,7 @@ sql_assets = [build_sql_asset(m) for m in sql_models.discover_models().values()]
 
 
 @dg.asset(group_name="publish", deps=sorted(MART_FILES), kinds={"parquet"},
+          automation_condition=dg.AutomationCondition.eager(),
           description="Publiceert de marts als Parquet in de marts-map: eerst tijdelijk, dan atomair vervangen.")
 def publication(context: dg.AssetExecutionContext, settings: PipelineSettings,
                 duckdb: DuckDBResource) -> dg.MaterializeResult:

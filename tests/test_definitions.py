@@ -1,0 +1,48 @@
+"""The Dagster project: everything loads, every check blocks, the sensor reacts to raw files."""
+
+import shutil
+
+import dagster as dg
+
+from pipeline.definitions import defs
+from pipeline.defs.automation import raw_files_sensor
+from pipeline.sql_models import discover_models
+from tests.conftest import GOLDEN_RAW
+
+
+def test_definitions_load_with_one_asset_per_sql_model():
+    dg.Definitions.validate_loadable(defs)
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert set(discover_models()) <= keys
+    assert {"method_config", "publication", "raw_politie", "raw_enquete", "raw_meldingen"} <= keys
+
+
+def test_every_check_blocks_the_publication():
+    assert len(defs.resolve_asset_graph().asset_check_keys) >= 9
+    for check_def in defs.asset_checks:
+        for spec in check_def.check_specs:
+            assert spec.blocking, spec.name
+
+
+def test_job_schedule_and_sensor_are_defined():
+    assert defs.resolve_job_def("veiligheidsindex_job") is not None
+    schedule = defs.resolve_schedule_def("maandelijks")
+    assert schedule.cron_schedule == "0 6 2 * *"
+    assert defs.resolve_sensor_def("raw_files_sensor") is not None
+
+
+def test_sensor_requests_a_run_when_raw_files_change(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(GOLDEN_RAW, raw)
+    monkeypatch.setenv("VI_RAW_DIR", str(raw))
+    first = raw_files_sensor(dg.build_sensor_context(cursor=None))
+    assert isinstance(first, dg.RunRequest)
+    cursor = first.run_key
+    unchanged = raw_files_sensor(dg.build_sensor_context(cursor=cursor))
+    assert isinstance(unchanged, dg.SkipReason)
+    (raw / "meldingen" / "extra.csv").write_text("melding_id,datum,hoofdcategorie,subcategorie,wijk_code,status,datum_afgehandeld\n")
+    changed = raw_files_sensor(dg.build_sensor_context(cursor=cursor))
+    assert isinstance(changed, dg.RunRequest) and changed.run_key != cursor
+    (raw / "meldingen" / "extra.csv").unlink()  # a removed file is a change too
+    removed = raw_files_sensor(dg.build_sensor_context(cursor=changed.run_key))
+    assert isinstance(removed, dg.RunRequest)

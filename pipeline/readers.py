@@ -138,6 +138,51 @@ def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | Non
         columns.append(col)
     width = len(columns)
 
+    frame = None
+    if reader.line_num == 1:  # the header is one physical line
+        frame = parse_fast(text.split("\n", 1)[1] if "\n" in text else "", info.delimiter, columns)
+    if frame is None:  # multi-line records, blank lines: the exact (slower) parser
+        frame = parse_exact(text, info.delimiter, columns, name)
+    info.rows_read = frame.height
+    frame = frame.with_columns(
+        pl.lit(path.name).alias("_file"),
+        pl.lit(file_order, dtype=pl.Int32).alias("_file_order"),
+        pl.lit(width, dtype=pl.Int32).alias("_expected_fields"),
+    )
+    return frame, info
+
+
+def parse_fast(body: str, delimiter: str, columns: list[str]) -> pl.DataFrame | None:
+    """Vectorised parse of the records after the header, for the common case that every record
+    is on one physical line and no line is blank; None when that does not hold. The number of
+    fields per line is counted here too (outside quotes), so ragged rows are still caught."""
+    if not body.strip():
+        return None if body.strip("\r\n") else _frame(columns, [], [], [])
+    lines = pl.Series("line", [body]).str.split("\n").explode()
+    if body.endswith("\n"):
+        lines = lines.head(-1)
+    lines = lines.str.strip_suffix("\r")
+    if (lines.str.len_bytes() == 0).any() or (lines.str.count_matches('"', literal=True) % 2 == 1).any():
+        return None  # a blank line or a quote spanning lines
+    fields = lines.str.replace_all('"[^"]*"', "").str.count_matches(delimiter, literal=True) + 1
+    try:
+        frame = pl.read_csv(body.encode("utf-8"), has_header=False, schema={c: pl.String for c in columns},
+                            separator=delimiter, quote_char='"', truncate_ragged_lines=True,
+                            missing_columns="insert", empty_string_is_null=False)
+    except pl.exceptions.PolarsError:
+        return None
+    if frame.height != len(lines):
+        return None
+    return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("_line"),
+                              fields.cast(pl.Int32).alias("_fields"))
+
+
+def parse_exact(text: str, delimiter: str, columns: list[str], name: str) -> pl.DataFrame:
+    """The csv module, record by record: exact physical start lines for records that span
+    lines (quoted newlines) and files with blank lines."""
+    width = len(columns)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    next(reader)  # the header, already checked
     chunks: list[pl.DataFrame] = []
     lines: list[int] = []
     fields: list[int] = []
@@ -153,25 +198,17 @@ def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | Non
             fields.append(len(row))
             rows.append(row if len(row) == width else (row + [None] * width)[:width])
             if len(rows) >= CHUNK_ROWS:
-                chunks.append(_chunk(columns, rows, lines, fields))
+                chunks.append(_frame(columns, rows, lines, fields))
                 rows, lines, fields = [], [], []
     except csv.Error as exc:
         raise RawFileError(f"{name}, regel {reader.line_num}: onleesbare CSV ({exc}).") from None
     if rows or not chunks:
-        chunks.append(_chunk(columns, rows, lines, fields))
-    frame = pl.concat(chunks) if len(chunks) > 1 else chunks[0]
-    info.rows_read = frame.height
-    frame = frame.with_columns(
-        pl.lit(path.name).alias("_file"),
-        pl.lit(file_order, dtype=pl.Int32).alias("_file_order"),
-    )
-    return frame, info
+        chunks.append(_frame(columns, rows, lines, fields))
+    return pl.concat(chunks) if len(chunks) > 1 else chunks[0]
 
 
-def _chunk(columns: list[str], rows: list[list[str]], lines: list[int], fields: list[int]
-           ) -> pl.DataFrame:
+def _frame(columns: list[str], rows: list[list[str]], lines: list[int], fields: list[int]) -> pl.DataFrame:
     data = dict(zip(columns, map(list, zip(*rows)))) if rows else {c: [] for c in columns}
     frame = pl.DataFrame(data, schema={c: pl.String for c in columns})
     return frame.with_columns(pl.Series("_line", lines, dtype=pl.Int64),
-                              pl.Series("_fields", fields, dtype=pl.Int32),
-                              pl.lit(len(columns), dtype=pl.Int32).alias("_expected_fields"))
+                              pl.Series("_fields", fields, dtype=pl.Int32))

@@ -118,3 +118,15 @@ class RawFolder:
 @pytest.fixture
 def raw(tmp_path) -> RawFolder:
     return RawFolder(tmp_path / "raw")
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> Run:
+    """The full demo data set (about a million meldingen) through the real pipeline."""
+    from pipeline.demo_data import generate
+
+    root = tmp_path_factory.mktemp("demo")
+    generate(root / "raw")
+    run = materialize(root / "raw", root / "marts")
+    assert run.success, run.failure_messages()
+    return run

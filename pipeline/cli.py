@@ -151,6 +151,22 @@ def cmd_demo_data(args) -> int:
     return 0
 
 
+def cmd_export_scorecard(args) -> int:
+    from pipeline.scorecard import MartsError, export_all_wijken, export_scorecard
+
+    marts = Path(args.marts).resolve()
+    try:
+        data = (export_all_wijken(marts, args.jaar) if args.alle_wijken
+                else export_scorecard(marts, args.wijk, args.jaar))
+    except (ValueError, MartsError) as exc:
+        return _fail(str(exc))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Geschreven: {out} ({len(data)} bytes, UTF-8 met BOM, ';' en decimale komma voor Excel).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="veiligheidsindex", description="Veiligheidsindex per wijk.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -164,6 +180,14 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--out", default=str(PROJECT_ROOT / "data" / "raw"))
     demo.add_argument("--seed", type=int, default=2024)
     demo.set_defaults(func=cmd_demo_data)
+    export = sub.add_parser("export-scorecard", help="wijkscorekaart (of alle wijken) als CSV voor Excel")
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--wijk", help="wijkcode, bv. BU05990535")
+    which.add_argument("--alle-wijken", action="store_true", help="alle wijken van het jaar in één CSV")
+    export.add_argument("--jaar", type=int, required=True)
+    export.add_argument("--out", required=True, help="uitvoerbestand (.csv)")
+    export.add_argument("--marts", default=str(PROJECT_ROOT / "data" / "marts"))
+    export.set_defaults(func=cmd_export_scorecard)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -53,34 +53,32 @@ def read_source(raw_dir: Path, source: Source) -> tuple[pl.DataFrame, list[FileI
     return frame, infos
 
 
+HISTORY_DDL = """
+CREATE TABLE IF NOT EXISTS file_history (
+    raw_dir VARCHAR, source VARCHAR, file_name VARCHAR, sha256 VARCHAR, published_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS file_revisions (
+    raw_dir VARCHAR, source VARCHAR, file_name VARCHAR, previous_sha256 VARCHAR, sha256 VARCHAR,
+    published_at TIMESTAMP);
+"""
+
+
 def write_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, frame: pl.DataFrame,
                  infos: list[FileInfo]) -> pl.DataFrame:
-    """Replace raw_<source> and this source's rows of raw_files; record revisions."""
+    """Replace raw_<source> and this source's rows of raw_files. A file counts as revised when
+    its content differs from the version in the last publication made from this raw folder
+    (file_history is written only when a publication succeeds, see record_published_files)."""
     con.register("incoming", frame)
     con.execute(f"CREATE OR REPLACE TABLE raw_{source.name} AS SELECT * FROM incoming")
     con.unregister("incoming")
-
-    con.execute("""CREATE TABLE IF NOT EXISTS file_history (
-        raw_dir VARCHAR, source VARCHAR, file_name VARCHAR, sha256 VARCHAR, seen_at TIMESTAMP)""")
-    con.execute("""CREATE TABLE IF NOT EXISTS file_revisions (
-        raw_dir VARCHAR, source VARCHAR, file_name VARCHAR, previous_sha256 VARCHAR, sha256 VARCHAR,
-        detected_at TIMESTAMP)""")
-    key = str(raw_dir.resolve())
+    con.execute(HISTORY_DDL)
     previous = dict(con.execute(
-        "SELECT file_name, arg_max(sha256, seen_at) FROM file_history "
-        "WHERE raw_dir = ? AND source = ? GROUP BY file_name", [key, source.name]).fetchall())
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+        "SELECT file_name, arg_max(sha256, published_at) FROM file_history "
+        "WHERE raw_dir = ? AND source = ? GROUP BY file_name", [str(raw_dir.resolve()), source.name]).fetchall())
     rows = []
     for info in infos:
         before = previous.get(info.file_name)
         revised = before is not None and before != info.sha256
         rows.append({**asdict(info), "revised": revised, "previous_sha256": before if revised else None})
-        if revised:
-            con.execute("INSERT INTO file_revisions VALUES (?, ?, ?, ?, ?, ?)",
-                        [key, source.name, info.file_name, before, info.sha256, now])
-        if before != info.sha256:
-            con.execute("INSERT INTO file_history VALUES (?, ?, ?, ?, ?)",
-                        [key, source.name, info.file_name, info.sha256, now])
     files = pl.DataFrame(rows, schema=FILE_COLUMNS)
     con.register("incoming_files", files)
     con.execute("CREATE TABLE IF NOT EXISTS raw_files AS SELECT * FROM incoming_files LIMIT 0")
@@ -88,3 +86,19 @@ def write_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, 
     con.execute("INSERT INTO raw_files BY NAME SELECT * FROM incoming_files")
     con.unregister("incoming_files")
     return files
+
+
+def record_published_files(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
+    """After a successful publication: remember each file's content, and every revision."""
+    con.execute(HISTORY_DDL)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    key = str(raw_dir.resolve())
+    con.execute("""
+        INSERT INTO file_revisions
+        SELECT ?, source, file_name, previous_sha256, sha256, ? FROM raw_files WHERE revised""", [key, now])
+    con.execute("""
+        INSERT INTO file_history
+        SELECT ?, f.source, f.file_name, f.sha256, ? FROM raw_files f
+        WHERE f.sha256 IS DISTINCT FROM (
+            SELECT arg_max(h.sha256, h.published_at) FROM file_history h
+            WHERE h.raw_dir = ? AND h.source = f.source AND h.file_name = f.file_name)""", [key, now, key])

@@ -59,6 +59,9 @@ def list_csv_files(folder: Path, source: Source) -> list[Path]:
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """UTF-8 (BOM optional) first, else Windows-1252, as INPUTS.md prescribes."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise RawFileError(f"{name}: het bestand is UTF-16 (Excel 'Unicode-tekst'); sla het op als "
+                           "'CSV UTF-8' of 'CSV (gescheiden door lijstscheidingsteken)'.")
     if b"\x00" in data[:65536]:
         raise RawFileError(f"{name}: dit is geen tekstbestand (binaire inhoud); verwacht een CSV-bestand.")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -72,8 +75,9 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
         raise RawFileError(
-            f"{name}: de tekens zijn noch UTF-8 noch Windows-1252 (byte {exc.start}); "
+            f"{name}, regel {line}: de tekens zijn noch UTF-8 noch Windows-1252 (byte 0x{data[exc.start]:02x}); "
             "sla het bestand op als CSV UTF-8.") from None
 
 
@@ -173,15 +177,37 @@ def parse_fast(body: str, delimiter: str, columns: list[str]) -> pl.DataFrame | 
         return None
     if frame.height != len(lines):
         return None
-    return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("_line"),
-                              fields.cast(pl.Int32).alias("_fields"))
+    frame = frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("_line"),
+                               fields.cast(pl.Int32).alias("_fields"))
+    # A row of only delimiters (Excel writes ;;;; for an empty row) is no record, like a blank line.
+    return frame.filter(~pl.all_horizontal(pl.col(c).str.strip_chars() == "" for c in columns))
 
 
 def parse_exact(text: str, delimiter: str, columns: list[str], name: str) -> pl.DataFrame:
     """The csv module, record by record: exact physical start lines for records that span
-    lines (quoted newlines) and files with blank lines."""
+    lines (quoted newlines) and files with blank lines. Parsed strictly first: a quote still open
+    at the end of the file would silently swallow every later line into one field, so it stops
+    the run; other strict complaints (a stray quote after a closing quote) are parsed leniently."""
+    try:
+        return _parse_records(text, delimiter, columns, strict=True)
+    except _OpenQuote as exc:
+        raise RawFileError(f"{name}, regel {exc.line}: een aanhalingsteken wordt niet gesloten (afgebroken "
+                           "bestand of regel?); alles daarna zou in één veld belanden.") from None
+    except csv.Error:
+        try:
+            return _parse_records(text, delimiter, columns, strict=False)
+        except csv.Error as exc:
+            raise RawFileError(f"{name}: onleesbare CSV ({exc}).") from None
+
+
+class _OpenQuote(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _parse_records(text: str, delimiter: str, columns: list[str], strict: bool) -> pl.DataFrame:
     width = len(columns)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=strict)
     next(reader)  # the header, already checked
     chunks: list[pl.DataFrame] = []
     lines: list[int] = []
@@ -192,7 +218,7 @@ def parse_exact(text: str, delimiter: str, columns: list[str], name: str) -> pl.
         for row in reader:
             start = end_of_previous + 1
             end_of_previous = reader.line_num
-            if not row:  # a blank line is no record
+            if not any(field.strip() for field in row):  # a blank line, or Excel's ;;;; row: no record
                 continue
             lines.append(start)
             fields.append(len(row))
@@ -201,7 +227,9 @@ def parse_exact(text: str, delimiter: str, columns: list[str], name: str) -> pl.
                 chunks.append(_frame(columns, rows, lines, fields))
                 rows, lines, fields = [], [], []
     except csv.Error as exc:
-        raise RawFileError(f"{name}, regel {reader.line_num}: onleesbare CSV ({exc}).") from None
+        if "unexpected end of data" in str(exc):
+            raise _OpenQuote(end_of_previous + 1) from None
+        raise
     if rows or not chunks:
         chunks.append(_frame(columns, rows, lines, fields))
     return pl.concat(chunks) if len(chunks) > 1 else chunks[0]

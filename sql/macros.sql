@@ -26,12 +26,18 @@ CREATE OR REPLACE MACRO parse_decimal(s) AS (
         ELSE try_cast(trim(s) AS DOUBLE)
     END);
 
--- Dates: ISO date or datetime (with T or space, optional fraction), or the Dutch d-m-yyyy that
--- Excel writes. A zone suffix is dropped: the local clock time decides the day and the year.
-CREATE OR REPLACE MACRO parse_timestamp(s) AS coalesce(
-    try_cast(regexp_replace(trim(s), '(Z|[+-][0-9]{2}:?[0-9]{2})$', '') AS TIMESTAMP),
-    try_strptime(trim(s), ['%Y-%m-%d', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M',
-                           '%Y-%m-%d %H:%M', '%d-%m-%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y %H:%M:%S']));
+-- Dates: ISO date or datetime (with T or space, optional fraction), yyyy/mm/dd, or the Dutch
+-- d-m-yyyy that Excel writes. Years must have four digits (a two-digit "7-1-19" would otherwise be
+-- read as the year 7) and lie in 1900-2100. A zone suffix is dropped: the local clock time decides
+-- the day and the year. Anything else is NULL.
+CREATE OR REPLACE MACRO parse_timestamp_any(s) AS CASE
+    WHEN regexp_matches(trim(s), '^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}([ T]|$)')
+        THEN try_cast(replace(regexp_replace(trim(s), '(Z|[+-][0-9]{2}:?[0-9]{2})$', ''), '/', '-') AS TIMESTAMP)
+    WHEN regexp_matches(trim(s), '^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}([ ]|$)')
+        THEN try_strptime(trim(s), ['%d-%m-%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y %H:%M:%S'])
+    END;
+CREATE OR REPLACE MACRO parse_timestamp(s) AS CASE
+    WHEN year(parse_timestamp_any(s)) BETWEEN 1900 AND 2100 THEN parse_timestamp_any(s) END;
 
 -- Does the text carry a time of day (then a comparison within the day is meaningful)?
 CREATE OR REPLACE MACRO has_time(s) AS regexp_matches(trim(s), '[0-9]{1,2}:[0-9]{2}');

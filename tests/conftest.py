@@ -66,7 +66,7 @@ def build_database(raw: Path, base_year: int | None = None, con: duckdb.DuckDBPy
     """The same steps as the assets, without Dagster, in memory: fast enough for many small
     scenarios. Stops after model `upto` when given."""
     from pipeline import sql_models
-    from pipeline.ingest import read_source, write_source
+    from pipeline.ingest import read_source, record_published_files, write_source
     from pipeline.method import load_method, method_tables
     from pipeline.sources import SOURCES
 
@@ -81,7 +81,8 @@ def build_database(raw: Path, base_year: int | None = None, con: duckdb.DuckDBPy
     for model in sql_models.ordered_models():
         sql_models.build_model(con, model)
         if model.name == upto:
-            break
+            return con
+    record_published_files(con, raw)  # as the publication step does
     return con
 
 

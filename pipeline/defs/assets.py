@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipeline import sql_models
-from pipeline.ingest import read_source, write_source
+from pipeline.ingest import read_source, record_published_files, write_source
 from pipeline.method import load_method, method_tables
 from pipeline.publish import MART_FILES, publish_marts
 from pipeline.readers import RawFileError
@@ -113,6 +113,7 @@ def publication(context: dg.AssetExecutionContext, settings: PipelineSettings,
                 duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         info = publish_marts(con, settings, run_id=context.run.run_id)
+        record_published_files(con, settings.raw_path)
     context.log.info(f"Gepubliceerd naar {settings.marts_path}: publicatie {info['publicatie_id']}")
     return dg.MaterializeResult(metadata={k: dg.MetadataValue.text(str(v)) for k, v in info.items()})
 

@@ -26,6 +26,7 @@ checked AS (
         problem(respondent_id IS NULL, 'missing_value', 'respondent_id', NULL),
         problem(jaar_text IS NULL, 'missing_value', 'jaar', NULL),
         problem(jaar IS NULL OR jaar NOT BETWEEN 1900 AND 2100, 'invalid_year', 'jaar', jaar_text),
+        problem(jaar > year(current_date), 'future_date', 'jaar', jaar_text),
         problem(t.wijk_code IS NULL, 'missing_value', 'wijk_code', NULL),
         problem(a.wijk_code IS NULL, 'unknown_area', 'wijk_code', t.wijk_code),
         problem(weegfactor IS NULL OR weegfactor <= 0 OR weegfactor > m.max_weight OR isnan(weegfactor),

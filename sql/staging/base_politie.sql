@@ -32,6 +32,9 @@ checked AS (
         problem(area_level = 'buurt' AND a.wijk_code IS NULL, 'unknown_area', 'WijkenEnBuurten', area_code),
         problem(period IS NULL, 'missing_value', 'Perioden', NULL),
         problem(period_kind IS NULL, 'invalid_period', 'Perioden', period),
+        problem(period_kind IS NOT NULL AND make_date(TRY_CAST(left(period, 4) AS INTEGER),
+                CASE period_kind WHEN 'maand' THEN TRY_CAST(right(period, 2) AS INTEGER) ELSE 1 END, 1) > current_date,
+                'future_date', 'Perioden', period),
         problem(is_published AND registered IS NULL, 'invalid_count', 'GeregistreerdeMisdrijven_1', count_text),
         problem(registered < 0, 'negative_count', 'GeregistreerdeMisdrijven_1', count_text),
         problem(registered > m.max_police_count_per_month * CASE period_kind WHEN 'jaar' THEN 12 ELSE 1 END

@@ -22,6 +22,12 @@ def method_config(context: dg.AssetExecutionContext, settings: PipelineSettings,
                   duckdb: DuckDBResource) -> dg.MaterializeResult:
     method = load_method()
     with duckdb.get_connection() as con:
+        # The warehouse tables are rebuilt step by step; run_state tells analysts whether what they
+        # see belongs to a completed publication or to a run that is busy or stopped.
+        con.execute("CREATE TABLE IF NOT EXISTS run_state (run_id VARCHAR, raw_dir VARCHAR, "
+                    "started_at TIMESTAMP, status VARCHAR, publicatie_id VARCHAR)")
+        con.execute("INSERT INTO run_state VALUES (?, ?, now()::TIMESTAMP, 'bezig of gestopt', NULL)",
+                    [context.run.run_id, str(settings.raw_path)])
         for name, frame in method_tables(method, settings.base_year).items():
             con.register("incoming", frame)
             con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming")
@@ -114,6 +120,8 @@ def publication(context: dg.AssetExecutionContext, settings: PipelineSettings,
     with duckdb.get_connection() as con:
         info = publish_marts(con, settings, run_id=context.run.run_id)
         record_published_files(con, settings.raw_path)
+        con.execute("UPDATE run_state SET status = 'gepubliceerd', publicatie_id = ? WHERE run_id = ?",
+                    [info["publicatie_id"], context.run.run_id])
     context.log.info(f"Gepubliceerd naar {settings.marts_path}: publicatie {info['publicatie_id']}")
     return dg.MaterializeResult(metadata={k: dg.MetadataValue.text(str(v)) for k, v in info.items()})
 

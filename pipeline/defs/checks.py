@@ -25,7 +25,7 @@ SUITES = [
     Suite("stg_politie", "Politie: codes en perioden geldig, aantallen niet negatief.",
           "SELECT crime_code, area_level, period_kind, maand, registered FROM stg_politie",
           [("ExpectColumnValuesToNotBeNull", {"column": "crime_code"}),
-           ("ExpectColumnValuesToMatchRegex", {"column": "crime_code", "regex": r"^[0-9]+(\.[0-9]+)*$"}),
+           ("ExpectColumnValuesToMatchRegex", {"column": "crime_code", "regex": r"^[0-9]+(?:\.[0-9]+)*$"}),
            ("ExpectColumnValuesToBeInSet", {"column": "area_level", "value_set": ["buurt", "wijk", "gemeente"]}),
            ("ExpectColumnValuesToBeInSet", {"column": "period_kind", "value_set": ["maand", "jaar"]}),
            ("ExpectColumnValuesToBeBetween", {"column": "maand", "min_value": 1, "max_value": 12}),

@@ -146,7 +146,7 @@ def read_publication(marts: Path, names: list[str] | None = None, attempts: int 
         folder = publication_dir(marts, manifest)
         try:
             frames = {n: pl.read_parquet(folder / f"{n}.parquet") for n in names}
-        except (FileNotFoundError, OSError) as exc:
+        except FileNotFoundError as exc:  # pruned by a newer publication: follow the manifest again
             last_error = exc
             time.sleep(0.05)
             continue

@@ -1,0 +1,160 @@
+"""All data access of the dashboard: the published Parquet marts, nothing else (never the DuckDB).
+
+The publication is read once per publicatie_id and shared by every session: frames are immutable
+polars frames, so st.cache_resource can hand out the same objects without the copy st.cache_data
+would make on every rerun. Reading follows publicatie.json to the immutable publication directory
+(pipeline.publish.read_publication via pipeline.scorecard.read_marts, which the CLI export uses
+too), so a publication in progress or a killed run is never seen half.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from pipeline import PROJECT_ROOT
+from pipeline.method import load_method
+from pipeline.scorecard import (MANIFEST, Marts, MartsError, MartsNotFound,
+                                PublicationInProgress, read_marts)
+
+ENV_VAR = "VI_MARTS_DIR"
+
+__all__ = ["ENV_VAR", "Marts", "MartsError", "MartsNotFound", "PublicationInProgress", "marts_dir", "load"]
+
+
+def marts_dir() -> Path:
+    """The marts folder: $VI_MARTS_DIR, else data/marts in the project."""
+    configured = os.environ.get(ENV_VAR, "").strip()
+    return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT / "data" / "marts"
+
+
+def _publication_key(directory: Path) -> tuple | None:
+    """Cheap fingerprint of the current publication: the manifest's id (publication directories
+    are immutable, so a new id is the only way the data can change) and its mtime."""
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        return manifest.get("publicatie_id"), (directory / MANIFEST).stat().st_mtime_ns
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+@st.cache_resource(max_entries=2, show_spinner="Cijfers laden…")
+def _load(directory: str, key: tuple) -> Marts:  # key only makes the cache entry publication-specific
+    return read_marts(Path(directory))
+
+
+def load() -> Marts:
+    """The current publication. Raises MartsNotFound / PublicationInProgress / MartsError."""
+    directory = marts_dir()
+    key = _publication_key(directory)
+    if key is None:
+        raise MartsNotFound(f"Er is nog geen publicatie in {directory}.")
+    return _load(str(directory), key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small lookups (cached per publication; the frames are tiny, the point is not to redo them per rerun)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def wijk_names(_marts: Marts, publication: str) -> dict[str, str]:
+    """wijk_code -> wijk_naam, sorted by name (the order of every wijk selector)."""
+    frame = _marts["wijken"].select("wijk_code", "wijk_naam").sort("wijk_naam", "wijk_code")
+    return dict(frame.iter_rows())
+
+
+def years(marts: Marts) -> list[int]:
+    return sorted(int(y) for y in marts["wijk_index"].get_column("jaar").unique().drop_nulls())
+
+
+def categories() -> list[dict]:
+    """Category bounds and colours from the method config, in order onveilig -> veilig."""
+    return [dict(c) for c in load_method()["categories"]]
+
+
+def wijk_info(marts: Marts, wijk_code: str) -> dict:
+    rows = marts["wijken"].filter(pl.col("wijk_code") == wijk_code).to_dicts()
+    return rows[0] if rows else {}
+
+
+def stad_series(marts: Marts) -> pl.DataFrame:
+    return marts["stad_index"].sort("jaar")
+
+
+def wijk_series(marts: Marts, wijk_code: str) -> pl.DataFrame:
+    return marts["wijk_index"].filter(pl.col("wijk_code") == wijk_code).sort("jaar")
+
+
+def wijk_year(marts: Marts, jaar: int) -> pl.DataFrame:
+    """Every wijk (also those without tile or index) with its index row of one year."""
+    wi = marts["wijk_index"].filter(pl.col("jaar") == jaar).select(
+        "wijk_code", "index", "categorie", "ci_laag", "ci_hoog", "verschil", "verschil_significant", "reden")
+    return marts["wijken"].join(wi, on="wijk_code", how="left")
+
+
+def category_counts(marts: Marts) -> pl.DataFrame:
+    """Number of wijken per category per year; wijken without an index as categorie null."""
+    return (marts["wijk_index"].group_by("jaar", "categorie").agg(pl.len().alias("wijken"))
+            .sort("jaar", "categorie"))
+
+
+def comparison(marts: Marts, wijk_code: str) -> pl.DataFrame:
+    """The wijk beside its gebied, its wijktype and the city: one line per series."""
+    info = wijk_info(marts, wijk_code)
+    wijk = wijk_series(marts, wijk_code).select(
+        pl.lit(info.get("wijk_naam", wijk_code)).alias("reeks"), pl.lit(0).alias("sort_key"),
+        "jaar", "index", "ci_laag", "ci_hoog")
+    groups = marts["groep_index"]
+    gebied = groups.filter((pl.col("groep_soort") == "gebied") & (pl.col("groep_code") == info.get("gebied_code")))
+    wijktype = groups.filter((pl.col("groep_soort") == "wijktype") & (pl.col("groep_code") == info.get("wijktype")))
+    parts = [
+        wijk,
+        gebied.select(pl.lit(f"Gebied {info.get('gebied_naam', '')}").alias("reeks"), pl.lit(1).alias("sort_key"),
+                      "jaar", "index", "ci_laag", "ci_hoog"),
+        wijktype.select(pl.lit(f"Wijktype {info.get('wijktype', '')}").alias("reeks"), pl.lit(2).alias("sort_key"),
+                        "jaar", "index", "ci_laag", "ci_hoog"),
+        stad_series(marts).select(pl.lit("Stad").alias("reeks"), pl.lit(3).alias("sort_key"),
+                                  "jaar", "index", "ci_laag", "ci_hoog"),
+    ]
+    return pl.concat([p.with_columns(pl.col("jaar").cast(pl.Int64), pl.col("sort_key").cast(pl.Int64))
+                      for p in parts]).sort("sort_key", "jaar")
+
+
+def monthly(marts: Marts, source: str, wijk_code: str) -> pl.DataFrame:
+    """Monthly counts of one wijk per indicator (politie_maand or meldingen_maand).
+    Meldingen outside the index's indicators are summed as 'overig'."""
+    labels = {i["indicator"]: i["label"] for i in load_method()["indicators"]}
+    frame = marts[f"{source}_maand"].filter(pl.col("wijk_code") == wijk_code)
+    frame = frame.with_columns(pl.col("indicator").fill_null("overig"))
+    out = frame.group_by("periode", "indicator").agg(pl.col("aantal").sum().cast(pl.Float64))
+    if source == "meldingen" and out.height:
+        # no melding in a month is a real zero (METHOD.md), so draw it instead of bridging the gap
+        months = marts["meldingen_maand"].select(pl.col("periode").min().alias("a"), pl.col("periode").max().alias("b"))
+        grid = pl.DataFrame({"periode": pl.date_range(months["a"][0], months["b"][0], "1mo", eager=True)}).join(
+            out.select("indicator").unique(), how="cross")
+        out = grid.join(out, on=["periode", "indicator"], how="left").with_columns(pl.col("aantal").fill_null(0.0))
+    out = out.sort("indicator", "periode")
+    short = {k: _short_indicator_label(v) for k, v in labels.items()}
+    short["overig"] = "Overige meldingen (niet in de index)"
+    return out.with_columns(pl.col("indicator").replace_strict(short, default=pl.col("indicator")).alias("reeks"))
+
+
+def _short_indicator_label(label: str) -> str:
+    # "Diefstallen (politie) per 1.000 inwoners" -> "Diefstallen": the chart shows counts, not rates
+    for cut in (" (politie)", " per 1.000"):
+        label = label.split(cut)[0]
+    return label.removeprefix("Meldingen ").capitalize()
+
+
+def prestaties(marts: Marts) -> pl.DataFrame:
+    return marts["prestaties"]
+
+
+def peildatum(marts: Marts) -> date | None:
+    values = marts["prestaties"].get_column("peildatum").drop_nulls()
+    return values.max() if values.len() else None

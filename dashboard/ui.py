@@ -1,0 +1,197 @@
+"""Shared Streamlit helpers: loading the publication (or saying plainly why not), the selected
+wijk and year (session state mirrored in the URL so links and page switches keep them), and the
+way a change is shown (significant or noise)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from dashboard import data
+from pipeline.scorecard import Marts, fmt_num
+
+WIJK = "vi_wijk"  # canonical selection in st.session_state (widgets have their own keys)
+JAAR = "vi_jaar"
+PARAM_WIJK, PARAM_JAAR = "wijk", "jaar"
+
+
+def load_or_stop(ensure_selection: bool = True) -> Marts:
+    """The publication, or a Dutch explanation and st.stop() — never a traceback. With
+    `ensure_selection` a page run on its own still gets a selected wijk and year."""
+    try:
+        marts = data.load()
+    except data.MartsNotFound:
+        st.title("Veiligheidsindex")
+        st.info(
+            f"Er zijn nog geen gepubliceerde cijfers in `{data.marts_dir()}`.\n\n"
+            "Draai eerst de pipeline, bijvoorbeeld met `make run` of "
+            "`.venv/bin/veiligheidsindex run`, en ververs daarna deze pagina. "
+            f"Staan de cijfers ergens anders, zet dan de omgevingsvariabele `{data.ENV_VAR}` op die map.")
+        st.stop()
+    except data.PublicationInProgress as exc:
+        st.title("Veiligheidsindex")
+        st.warning(str(exc))
+        st.button("Opnieuw proberen")
+        st.stop()
+    except data.MartsError as exc:
+        st.title("Veiligheidsindex")
+        st.error(f"De cijfers kunnen niet worden gelezen. {exc}")
+        st.stop()
+    if ensure_selection and (WIJK not in st.session_state or JAAR not in st.session_state):
+        sync_selection(marts)
+    return marts
+
+
+def sync_selection(marts: Marts) -> list[str]:
+    """Bring the selected wijk and year in line with the URL (validated against the publication)
+    and write them back to the URL. Returns Dutch notes about ignored URL values."""
+    names = data.wijk_names(marts, marts.publication_id)
+    years = [str(y) for y in data.years(marts)]
+    notes = []
+    notes += _sync(PARAM_WIJK, WIJK, list(names), default=next(iter(names), None), what="De wijk")
+    notes += _sync(PARAM_JAAR, JAAR, years, default=years[-1] if years else None, what="Het jaar")
+    return notes
+
+
+def _sync(param: str, key: str, valid: list[str], default: str | None, what: str) -> list[str]:
+    notes = []
+    url_value = st.query_params.get(param)
+    if url_value is not None and url_value in valid:
+        st.session_state[key] = url_value
+    elif url_value is not None:
+        notes.append(f"{what} in de link ({url_value[:40]!r}) bestaat niet in deze publicatie en is genegeerd.")
+    if st.session_state.get(key) not in valid:
+        st.session_state[key] = default
+    if st.session_state[key] is not None and st.query_params.get(param) != st.session_state[key]:
+        st.query_params[param] = st.session_state[key]
+    return notes
+
+
+def selected_wijk() -> str:
+    return st.session_state[WIJK]
+
+
+def selected_year() -> int:
+    return int(st.session_state[JAAR])
+
+
+def _adopt(widget_key: str, key: str, param: str) -> None:
+    value = st.session_state[widget_key]
+    st.session_state[key] = value
+    st.query_params[param] = value
+
+
+def year_selector(marts: Marts, container=st) -> int:
+    """Year selector bound to the shared selection (newest first)."""
+    years = [str(y) for y in reversed(data.years(marts))]
+    st.session_state["jaar_select"] = st.session_state[JAAR]
+    container.selectbox("Jaar", years, key="jaar_select", on_change=_adopt, args=("jaar_select", JAAR, PARAM_JAAR),
+                        help="Het jaar van de cijfers. Het basisjaar van de methode blijft altijd hetzelfde.")
+    return selected_year()
+
+
+def wijk_selector(marts: Marts, container=st) -> str:
+    names = data.wijk_names(marts, marts.publication_id)
+    st.session_state["wijk_select"] = st.session_state[WIJK]
+    container.selectbox("Wijk", list(names), key="wijk_select", format_func=lambda c: names.get(c, c),
+                        on_change=_adopt, args=("wijk_select", WIJK, PARAM_WIJK))
+    return selected_wijk()
+
+
+def show_chart(spec_dict: dict, **kwargs):
+    kwargs.setdefault("width", "stretch")
+    return st.vega_lite_chart(spec=spec_dict, **kwargs)
+
+
+def change_text(verschil: float | None, significant: bool | None) -> str:
+    """'▲ +0,7' / '▼ -0,4' for a significant change, '≈ +0,2' for noise, '–' for none."""
+    if verschil is None:
+        return "–"
+    if not significant:
+        return f"≈ {fmt_num(verschil, sign=True)}"
+    return f"{'▲' if verschil > 0 else '▼'} {fmt_num(verschil, sign=True)}"
+
+
+def change_from_display(verschil: str, significant: str) -> str:
+    """The same marks from the exported strings ('+0,7', 'ja'), so table and CSV agree."""
+    if not verschil:
+        return "–"
+    if significant != "ja":
+        return f"≈ {verschil}"
+    return f"{'▼' if verschil.startswith('-') else '▲'} {verschil}"
+
+
+def change_style(text: str) -> str:
+    """CSS for a change cell: colour only for a significant change, grey for noise."""
+    if text.startswith("▲"):
+        return "color: #1e8449; font-weight: 600"
+    if text.startswith("▼"):
+        return "color: #c0392b; font-weight: 600"
+    return "color: #9a9a9a"
+
+
+def category_badge(category: str | None, colour: str | None) -> str:
+    """A coloured label for a category (markdown with inline HTML)."""
+    if not category:
+        return ""
+    return (f"<span style='background:{colour};color:#1a1a1a;padding:2px 10px;border-radius:10px;"
+            f"font-weight:600'>{category}</span>")
+
+
+def colour_of(category: str | None) -> str | None:
+    for c in data.categories():
+        if c["category"] == category:
+            return c["colour"]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Navigation
+
+# Not "pages/": Streamlit treats a pages/ folder beside the entry point as a legacy multipage app and
+# would run a directly opened page (/wijk?wijk=...) without app.py on a freshly started server.
+PAGES_DIR = Path(__file__).resolve().parent / "views"
+PAGE_SPECS = {  # url_path -> (file, title, icon)
+    "stad": ("stad.py", "Stad", ":material/location_city:"),
+    "wijk": ("wijk.py", "Wijk", ":material/home_pin:"),
+    "prestaties": ("prestaties.py", "Prestaties", ":material/handshake:"),
+    "datakwaliteit": ("datakwaliteit.py", "Datakwaliteit", ":material/fact_check:"),
+    "methode": ("methode.py", "Methode", ":material/menu_book:"),
+}
+YEAR_PAGES = {"", "stad", "wijk"}  # pages that use the selected year ("" = the default page)
+
+
+def page(url_path: str) -> st.Page:
+    """A page object (equal to the one in the navigation: same script) for links and switch_page."""
+    file, title, icon = PAGE_SPECS[url_path]
+    return st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=url_path == "stad")
+
+
+def make_pages() -> list:
+    return [page(p) for p in PAGE_SPECS]
+
+
+def go_to_wijk(wijk_code: str) -> None:
+    """Select a wijk and open its page (the code is validated by the caller against the publication)."""
+    st.session_state[WIJK] = wijk_code
+    st.switch_page(page("wijk"))  # the next run writes wijk and jaar into the URL (sync_selection)
+
+
+def local_time(value) -> str:
+    """A publication timestamp in Dutch local time: '22-11-2026 18:37'."""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y %H:%M")
+    except (ValueError, KeyError):
+        return str(value)
+
+
+def publication_caption(marts: Marts) -> str:
+    m = marts.manifest
+    return (f"Cijfers gepubliceerd op {local_time(m.get('gepubliceerd_op', ''))} · methode "
+            f"{m.get('methode', '?')} · basisjaar {m.get('basisjaar', '?')}")

@@ -1,0 +1,146 @@
+"""Stad: the city index, wijken per category, the tile map and the ranking of one year."""
+
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, templates, ui
+from pipeline.scorecard import (all_wijken_filename, all_wijken_frame, category_label, fmt_int, fmt_num,
+                                to_dutch_csv)
+
+marts = ui.load_or_stop()
+jaar = ui.selected_year()
+categories = data.categories()
+colours = {category_label(c["category"]): c["colour"] for c in categories}
+
+st.title("Veiligheid in de stad")
+st.caption("De veiligheidsindex loopt van 1 (zeer onveilig) tot 10 (zeer veilig) en combineert politiecijfers, "
+           "meldingen en de bewonersenquête. Elk cijfer heeft een 95%-onzekerheidsmarge.")
+
+# --- Headline ----------------------------------------------------------------------------------
+stad = data.stad_series(marts)
+now = stad.filter(pl.col("jaar") == jaar).to_dicts()
+year_rows = data.wijk_year(marts, jaar)
+published = year_rows.filter(pl.col("index").is_not_null())
+
+c1, c2, c3, c4 = st.columns(4)
+if now:
+    row = now[0]
+    delta, arrow, colour = None, "auto", "normal"
+    if row.get("verschil") is not None:  # the pipeline judges the change (stad_index.sql)
+        diff, significant = row["verschil"], bool(row["verschil_significant"])
+        delta = f"{ui.change_text(diff, significant)} t.o.v. {jaar - 1}" + ("" if significant else " (ruis)")
+        if not significant:
+            arrow, colour = "off", "off"
+    c1.metric(f"Stadsindex {jaar}", fmt_num(row["index"]), delta=delta, delta_color=colour, delta_arrow=arrow,
+              help="Gemiddelde van de wijkindexen, gewogen naar inwoners.")
+    c2.metric("95%-interval", f"{fmt_num(row['ci_laag'])} – {fmt_num(row['ci_hoog'])}")
+else:
+    c1.metric(f"Stadsindex {jaar}", "–")
+c3.metric("Wijken met een index", f"{published.height} van {year_rows.height}")
+lowest = categories[:2]  # the two lowest categories of the method (onveilig, probleemwijk)
+unsafe = published.filter(pl.col("categorie").is_in([c["category"] for c in lowest])).height
+c4.metric(f"{category_label(lowest[0]['category'])} of {lowest[1]['category']}", fmt_int(unsafe),
+          help=f"Aantal wijken met een index onder {fmt_num(lowest[1]['upper'])}.")
+
+# --- Trend and categories ------------------------------------------------------------------------
+years = data.years(marts)
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Stadsindex door de jaren")
+    ui.show_chart(charts.with_data(templates.stad_trend(marts), {"points": charts.index_points(stad, jaar)}))
+    st.caption("Lijn = stadsindex, lichte band = 95%-onzekerheidsmarge, omcirkeld = het gekozen jaar. "
+               "De gekleurde vlakken zijn de categorieën.")
+with right:
+    st.subheader("Wijken per categorie")
+    ui.show_chart(templates.category_counts(marts))
+    st.caption("Aantal wijken per categorie per jaar, van onveilig (rood, onder) tot veilig (groen, boven). "
+               "Grijs: geen index (te weinig inwoners of respondenten).")
+
+# --- Map and ranking ---------------------------------------------------------------------------
+st.divider()
+ranking = all_wijken_frame(marts, jaar)
+codes = ranking.get_column("Wijkcode").to_list()
+
+
+def _open_from_map() -> None:
+    selection = st.session_state.get("stad_kaart")
+    points = (selection or {}).get("selection", {}).get("wijk", []) if selection else []
+    if points and points[0].get("wijk_code") in codes:  # never trust what comes back from the browser
+        st.session_state["_goto_wijk"] = points[0]["wijk_code"]
+
+
+def _open_from_table() -> None:
+    rows = st.session_state.get("stad_rangorde", {}).get("selection", {}).get("rows", [])
+    if rows and 0 <= rows[0] < len(codes):
+        st.session_state["_goto_wijk"] = codes[rows[0]]
+
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader(f"Kaart {jaar}")
+    ui.show_chart(charts.with_data(templates.tile_map(marts), {"tiles": charts.tile_data(year_rows)}),
+                  key="stad_kaart", on_select=_open_from_map, selection_mode="wijk",
+                  width="content")  # fixed tile size: the names must stay readable
+    st.caption("Schematische kaart: elk vakje is een wijk, ongeveer op zijn plek in de stad, gekleurd naar "
+               "categorie. Klik op een wijk om de wijkpagina te openen.")
+with right:
+    st.subheader(f"Echte veranderingen sinds {jaar - 1}")
+    changed = ranking.filter(pl.col("Verschil significant") == "ja")
+    compared = ranking.filter(pl.col("Verschil significant") != "").height
+    better = changed.filter(~pl.col("Verschil met vorig jaar").str.starts_with("-"))
+    worse = changed.filter(pl.col("Verschil met vorig jaar").str.starts_with("-"))
+    if not compared:
+        st.info(f"Geen vergelijking mogelijk: {jaar} is het eerste jaar met cijfers."
+                if jaar - 1 not in years else f"Geen vergelijking met {jaar - 1} mogelijk.")
+    else:
+        st.markdown(f"**{better.height}** wijk(en) significant veiliger, **{worse.height}** significant onveiliger. "
+                    f"Bij de andere {compared - changed.height} wijken valt de verandering binnen de "
+                    "onzekerheidsmarge: die kan toeval zijn.")
+        for title, frame, colour, mark in (("Veiliger geworden", better, "#1e8449", "▲"),
+                                           ("Onveiliger geworden", worse, "#c0392b", "▼")):
+            if frame.height:
+                st.markdown(f"**{title}**")
+                ordered = frame.sort(pl.col("Verschil met vorig jaar").str.replace(",", ".").cast(pl.Float64),
+                                     descending=frame is better)
+                st.markdown("\n".join(
+                    f"- <span style='color:{colour}'>{mark} {r['Verschil met vorig jaar']}</span> "
+                    f"{r['Wijk']} <span style='color:#888'>(nu {r['Index']}, {r['Categorie'].lower()})</span>"
+                    for r in ordered.iter_rows(named=True)), unsafe_allow_html=True)
+
+st.divider()
+with st.container():
+    st.subheader(f"Rangorde {jaar}")
+    table = ranking.select(
+        "Rang", "Wijk", "Gebied", "Index", "Categorie",
+        pl.struct("Verschil met vorig jaar", "Verschil significant").map_elements(
+            lambda r: ui.change_from_display(r["Verschil met vorig jaar"], r["Verschil significant"]),
+            return_dtype=pl.String).alias("Verandering"),
+        pl.struct("Ondergrens 95%-interval", "Bovengrens 95%-interval", "Reden geen index").map_elements(
+            lambda r: (f"{r['Ondergrens 95%-interval']} – {r['Bovengrens 95%-interval']}"
+                       if r["Ondergrens 95%-interval"] else r["Reden geen index"]), return_dtype=pl.String
+        ).alias("95%-interval"),
+    ).to_pandas()
+    styled = (table.style
+              .map(lambda v: f"background-color: {colours[v]}; color: #1a1a1a" if v in colours else "",
+                   subset=["Categorie"])
+              .map(ui.change_style, subset=["Verandering"]))
+    st.dataframe(styled, hide_index=True, height=min(420, 38 + 35 * len(table)), width="stretch",
+                 key="stad_rangorde", on_select=_open_from_table, selection_mode="single-row",
+                 column_config={
+                     "Rang": st.column_config.TextColumn(width="small"),
+                     "Index": st.column_config.TextColumn(width="small"),
+                     "Verandering": st.column_config.TextColumn(
+                         help=f"Verschil met {jaar - 1}. ▲/▼ = significant (groter dan de onzekerheid); "
+                              "≈ grijs = binnen de onzekerheid, dus mogelijk toeval."),
+                 })
+    st.caption("Hoogste index (veiligst) bovenaan. ▲ ▼ = echte verandering; ≈ grijs = verschil valt binnen "
+               "de onzekerheidsmarge. Klik op een rij om de wijk te openen.")
+    st.download_button(f"Download alle wijken {jaar} (CSV voor Excel)", data=to_dutch_csv(ranking),
+                       file_name=all_wijken_filename(jaar), mime="text/csv", on_click="ignore",
+                       icon=":material/download:", key="download_alle_wijken")
+
+goto = st.session_state.pop("_goto_wijk", None)
+if goto in codes:
+    ui.go_to_wijk(goto)
+

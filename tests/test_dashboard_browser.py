@@ -1,0 +1,183 @@
+"""The dashboard in a real browser: `streamlit run dashboard/app.py` on the golden publication,
+driven by headless Chromium through Playwright. Visits every page, changes wijk and year, downloads
+both CSVs and saves a screenshot per page in tests/screenshots/ (gitignored)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_dashboard_apptest import SPANGEN, golden_marts_dir
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 30_000
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium ontbreekt: "
+                                "installeer het met `apt-get install -y chromium` om de browsertest te draaien")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    marts = golden_marts_dir(tmp_path_factory)
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = dict(os.environ, VI_MARTS_DIR=str(marts), PYTHONUNBUFFERED="1")
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit stopte direct:\n{log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"streamlit startte niet binnen 60 s:\n{log.read_text()}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)  # the group we started: streamlit and its children
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
+                                          locale="nl-NL")
+            tab = context.new_page()
+            tab.set_default_timeout(TIMEOUT_MS)
+            yield tab
+        finally:
+            browser.close()
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the run and the charts are drawn."""
+    page.wait_for_selector("h1")
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(800)
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]').first.inner_text()
+
+
+def screenshot(page, name: str) -> None:
+    """Streamlit scrolls inside its main section: grow the viewport to the content, then shoot."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": min(int(height) + 40, 8000)})
+    page.wait_for_timeout(700)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def choose(page, label: str, option: str, widget: str = "stSelectbox") -> None:
+    box = page.locator(f'[data-testid="{widget}"]').filter(has=page.get_by_text(label, exact=True)).first
+    box.click()
+    page.keyboard.type(option)  # long lists are virtualised: filter first
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def url(page) -> str:
+    return page.evaluate("location.href")  # page.url can lag behind Streamlit's history updates
+
+
+def download(page, button_name: re.Pattern) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button_name).click()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_dashboard_in_browser(server, page):
+    from playwright.sync_api import expect
+
+    # Stad (landing page)
+    page.goto(server + "/")
+    settle(page)
+    expect(page.get_by_role("heading", name="Veiligheid in de stad")).to_be_visible()
+    expect(page.get_by_text("Stadsindex 2022")).to_be_visible()
+    screenshot(page, "stad")
+
+    # change the year in the sidebar
+    choose(page, "Jaar", "2020")
+    expect(page.get_by_text("Stadsindex 2020")).to_be_visible()
+    settle(page)
+    assert "jaar=2020" in url(page)
+    data = download(page, re.compile("Download alle wijken 2020"))
+    assert data.startswith(b"\xef\xbb\xbf") and b";" in data and "Spangen".encode() in data
+
+    # Wijk: the year is kept; change the wijk
+    page.get_by_role("link", name="Wijk").first.click()
+    settle(page)
+    choose(page, "Wijk", "Spangen")
+    expect(page.get_by_role("heading", name="Spangen", exact=True)).to_be_visible()
+    settle(page)
+    assert f"wijk={SPANGEN}" in url(page) and "/wijk" in url(page)
+    expect(page.get_by_text("Index 2020")).to_be_visible()
+    choose(page, "Jaar", "2022")
+    expect(page.get_by_text("Index 2022")).to_be_visible()
+    settle(page)
+    scorecard = download(page, re.compile("Download scorekaart Spangen 2022"))
+    assert scorecard.startswith(b"\xef\xbb\xbf")
+    text = scorecard.decode("utf-8-sig")
+    assert text.startswith("Sectie;Onderwerp;Kenmerk;Waarde") and "Wijk;;Wijk;Spangen" in text
+    screenshot(page, "wijk")
+
+    # a direct link to a wijk page (e.g. from the Prestaties page) selects that wijk
+    page.goto(server + "/wijk?wijk=BU05990325")
+    settle(page)
+    expect(page.get_by_role("heading", name="Middelland", exact=True)).to_be_visible()
+
+    for path, title in (("prestaties", "Prestatieafspraken"), ("datakwaliteit", "Datakwaliteit"),
+                        ("methode", "Methode")):
+        page.get_by_role("link", name=title if path != "prestaties" else "Prestaties").first.click()
+        settle(page)
+        expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+        screenshot(page, path)
+    expect(page.get_by_text("Bekende beperking")).to_be_visible()
+
+    # Prestaties: select a row of a wijk agreement and follow its link to the wijk page
+    page.get_by_role("link", name="Prestaties").first.click()
+    settle(page)
+    choose(page, "Wijk", "Spangen", widget="stMultiSelect")  # the filter leaves Spangen's own agreement
+    page.keyboard.press("Escape")
+    settle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)  # the selection checkbox of the first row
+    link = page.get_by_text("Naar de wijkpagina van Spangen")
+    expect(link).to_be_visible()
+    link.click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Spangen", exact=True)).to_be_visible()
+    assert "/wijk?" in url(page) and f"wijk={SPANGEN}" in url(page)

@@ -1,7 +1,8 @@
 -- Performance agreements with their latest progress report, whether reporting has gone stale,
 -- and for measurable agreements on a wijk whether the linked indicator is on the straight path
--- from basiswaarde (at startdatum) to streefwaarde (at einddatum), judged on the latest
--- published year at its midpoint (1 July). peildatum = the latest date in the published data.
+-- from basiswaarde (at startdatum) to streefwaarde (at einddatum), judged on the latest published
+-- year up to the end year, at its midpoint (1 July). Agreements that never ran (voorgesteld,
+-- afgewezen) are not judged. peildatum = the latest date in the published data.
 WITH peil AS (
     SELECT greatest((SELECT max(datum) FROM stg_voortgang), (SELECT max(gemeld_op)::DATE FROM stg_meldingen),
                     (SELECT make_date(max(jaar), 12, 31) FROM int_years)) AS peildatum
@@ -20,7 +21,8 @@ measured AS (
     FROM stg_prestaties p
     JOIN indicator_scores s ON s.wijk_code = p.wijk_code AND s.indicator = p.indicator
     WHERE p.is_meetbaar AND p.area_level = 'wijk' AND s.waarde IS NOT NULL
-      AND s.jaar >= year(p.startdatum)
+      AND p.status NOT IN ('voorgesteld', 'afgewezen')
+      AND s.jaar BETWEEN year(p.startdatum) AND year(p.einddatum)
 ),
 last_measured AS (
     SELECT prestatie_id, max(jaar) AS meetjaar, arg_max(waarde, jaar) AS gemeten_waarde,

@@ -49,8 +49,9 @@ dagster: setup  ## Open the Dagster UI with everything loaded (http://localhost:
 test: setup browser  ## Run all tests
 	$(BIN)/python -m pytest -q
 
-bench: setup  ## Wall time and peak memory per stage of the demo pipeline
+bench: setup  ## Pipeline: time and peak memory per stage; dashboard: render times (demo data)
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_dashboard.py
 
 clean:  ## Remove generated data and the venv
 	rm -rf $(VENV) data/marts/*.parquet data/marts/publicaties data/marts/publicatie.json data/warehouse data/dagster_home bench/out

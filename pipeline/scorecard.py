@@ -176,7 +176,11 @@ def index_row(marts, wijk_code: str, jaar: int) -> dict[str, Any]:
 
 def index_summary(marts, wijk_code: str, jaar: int) -> dict[str, str]:
     """The headline figures of one wijk-year as displayed: index, category, interval, change."""
-    row = index_row(marts, wijk_code, jaar)
+    return headline(index_row(marts, wijk_code, jaar))
+
+
+def headline(row: Mapping[str, Any]) -> dict[str, str]:
+    """A wijk_index row's headline figures as displayed (scorecard, all-wijken CSV and pages)."""
     published = row.get("index") is not None
     verschil = row.get("verschil")
     return {
@@ -330,7 +334,6 @@ def all_wijken_frame(marts, jaar: int) -> pl.DataFrame:
     for r in wi.to_dicts():
         published = r.get("index") is not None
         rank += published
-        verschil = r.get("verschil")
         record = {
             "Rang": str(rank) if published else "",
             "Wijk": r.get("wijk_naam") or "",
@@ -338,13 +341,7 @@ def all_wijken_frame(marts, jaar: int) -> pl.DataFrame:
             "Gebied": r.get("gebied_naam") or "",
             "Wijktype": r.get("wijktype") or "",
             "Jaar": str(jaar),
-            "Index": fmt_num(r.get("index")),
-            "Categorie": category_label(r.get("categorie")) if published else "",
-            "Ondergrens 95%-interval": fmt_num(r.get("ci_laag")) if published else "",
-            "Bovengrens 95%-interval": fmt_num(r.get("ci_hoog")) if published else "",
-            "Verschil met vorig jaar": fmt_num(verschil, sign=True),
-            "Verschil significant": fmt_bool(r.get("verschil_significant")) if verschil is not None else "",
-            "Reden geen index": "" if published else (reden_label(r.get("reden")) or "geen index gepubliceerd"),
+            **headline(r),
         }
         scores = by_wijk.get(r["wijk_code"], {})
         for theme, label in labels.items():

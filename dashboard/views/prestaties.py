@@ -43,16 +43,10 @@ sel_status = f5.multiselect("Status", status_options, format_func=status_label, 
 only_stale = st.toggle(f"Alleen afspraken zonder voortgang in de laatste {STALE_MONTHS} maanden")
 
 shown = frame
-if sel_wijk:
-    shown = shown.filter(pl.col("wijk_code").is_in(sel_wijk))
-if sel_gebied:
-    shown = shown.filter(pl.col("gebied_code").is_in(sel_gebied))
-if sel_partner:
-    shown = shown.filter(pl.col("partner").is_in(sel_partner))
-if sel_theme:
-    shown = shown.filter(pl.col("thema").is_in(sel_theme))
-if sel_status:
-    shown = shown.filter(pl.col("status").is_in(sel_status))
+for column, chosen in (("wijk_code", sel_wijk), ("gebied_code", sel_gebied), ("partner", sel_partner),
+                       ("thema", sel_theme), ("status", sel_status)):
+    if chosen:  # an empty choice means all
+        shown = shown.filter(pl.col(column).is_in(chosen))
 if only_stale:
     shown = shown.filter(pl.col("voortgang_verouderd").fill_null(False))
 # What needs attention first: running agreements before finished or rejected ones; within them

@@ -36,7 +36,7 @@ pipeline: setup  ## Run the whole pipeline on data/raw -> data/marts
 	$(BIN)/veiligheidsindex run --raw $(RAW) --marts $(MARTS)
 
 dashboard: setup  ## Start the dashboard on http://localhost:$(PORT)
-	VI_MARTS_DIR=$(abspath $(MARTS)) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) \
+	VI_MARTS_DIR=$(abspath $(MARTS)) $(BIN)/python -m dashboard.serve run dashboard/app.py --server.port $(PORT) \
 		--server.headless true --client.toolbarMode minimal --browser.gatherUsageStats false
 
 run: demo-data pipeline dashboard  ## Main job: set-up, demo data if needed, pipeline, dashboard

@@ -32,6 +32,11 @@ def main() -> int:
     os.environ["VI_MARTS_DIR"] = str(MARTS)
     from streamlit.testing.v1 import AppTest
 
+    sys.path.insert(0, str(ROOT))
+    from dashboard.serve import preload
+
+    preload()  # as `make dashboard` does before the server accepts visitors
+
     # The first session after a server start pays the one-time cost (imports, reading the
     # publication, chart templates); every later session starts warm.
     print(f"\n{'eerste render (s)':<26}{'1e sessie na start':>20}{'nieuwe sessie':>15}")

@@ -1,4 +1,4 @@
-"""The dashboard in a real browser: `streamlit run dashboard/app.py` on the golden publication,
+"""The dashboard in a real browser: `python -m dashboard.serve run dashboard/app.py` (as `make dashboard`) on the golden publication,
 driven by headless Chromium through Playwright. Visits every page, changes wijk and year, downloads
 both CSVs and saves a screenshot per page in tests/screenshots/ (gitignored)."""
 
@@ -42,7 +42,7 @@ def server(tmp_path_factory):
     env = dict(os.environ, VI_MARTS_DIR=str(marts), PYTHONUNBUFFERED="1")
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            [sys.executable, "-m", "dashboard.serve", "run", str(ROOT / "dashboard" / "app.py"),
              "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)

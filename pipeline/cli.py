@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -28,7 +27,7 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
     from pipeline.defs.automation import veiligheidsindex_job
     from pipeline.defs.checks import all_checks
     from pipeline.defs.resources import build_resources
-    from pipeline.publish import MANIFEST
+    from pipeline.publish import read_manifest
 
     if not raw.is_dir():
         raise PipelineError(f"De ruwe map {raw} bestaat niet.")
@@ -46,7 +45,7 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
         raise PipelineError(str(exc)) from None
     if not result.success:
         raise PipelineError(_failure_message(result))
-    return json.loads((marts / MANIFEST).read_text(encoding="utf-8"))
+    return read_manifest(marts)
 
 
 class PipelineError(Exception):

@@ -1,8 +1,9 @@
 """Ingest one raw source folder into DuckDB: raw_<source> (all text) and its rows in raw_files.
 
 Files are identified by content hash: a file identical to an earlier one in the folder is
-skipped (status duplicaat); a file whose content changed under the same name since the last run
-on this raw folder is recorded as a revision in file_revisions.
+skipped (status duplicaat); a file whose content changed under the same name since the last
+publication made from this raw folder is marked revised, and recorded in file_revisions once the
+run publishes (record_published_files).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
    (the dashboard, `read_publication`) follow it to the immutable directory.
 3. The top-level `<marts>/*.parquet` files of the output contract are refreshed from that
    directory, each with os.replace. A kill in this step leaves them mixed for a moment;
-   `repair_top_level` (run before every publication and by readers) restores them.
+   `repair_top_level` (run before and after every publication) restores them.
 Older publication directories are pruned, keeping the last few for readers still on them.
 """
 
@@ -47,6 +47,9 @@ MANIFEST = "publicatie.json"
 RUN_INFO = "run_info.parquet"
 CHECKS = "controles.parquet"
 PUBLICATIONS = "publicaties"
+# Outcomes of the data checks of each run (written by pipeline/defs/checks.py, published here).
+CHECK_RESULTS_DDL = ("CREATE TABLE IF NOT EXISTS check_results (check_name VARCHAR, asset VARCHAR, "
+                     "passed BOOLEAN, severity VARCHAR, details VARCHAR, checked_at TIMESTAMP, run_id VARCHAR)")
 KEEP_PUBLICATIONS = 3
 
 
@@ -100,8 +103,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
         _copy(con, f'SELECT *, ?::VARCHAR AS publicatie_id FROM "{table}"', building / file_name, [publication_id],
               publication_id)
         info["bestanden"][file_name] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
-    con.execute("CREATE TABLE IF NOT EXISTS check_results (check_name VARCHAR, asset VARCHAR, "
-                "passed BOOLEAN, severity VARCHAR, details VARCHAR, checked_at TIMESTAMP, run_id VARCHAR)")
+    con.execute(CHECK_RESULTS_DDL)
     _copy(con, "SELECT check_name AS controle, asset AS tabel, passed AS geslaagd, severity AS ernst, "
                "details AS toelichting, checked_at AS gecontroleerd_op, ?::VARCHAR AS publicatie_id "
                "FROM check_results WHERE run_id = ? ORDER BY checked_at", building / CHECKS,

@@ -12,6 +12,9 @@ from datetime import datetime, timezone
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipeline.method import load_method
+from pipeline.publish import CHECK_RESULTS_DDL
+
 
 @dataclass(frozen=True)
 class Suite:
@@ -44,7 +47,7 @@ SUITES = [
           "SELECT melding_id, status, gemeld_op::DATE <= current_date AS not_future FROM stg_meldingen",
           [("ExpectColumnValuesToBeUnique", {"column": "melding_id"}),
            ("ExpectColumnValuesToBeInSet", {"column": "status",
-                                            "value_set": ["gemeld", "in_behandeling", "afgehandeld", "geannuleerd"]}),
+                                            "value_set": load_method()["meldingen"]["statuses"]}),
            ("ExpectColumnValuesToBeInSet", {"column": "not_future", "value_set": [True]})]),
     Suite("wijk_index", "Wijkindex: index in [1, 10], categorie past bij de index, interval om de index, "
                         "index ontbreekt precies als er een reden is.",
@@ -101,8 +104,7 @@ def run_suite(frame, suite: Suite) -> tuple[bool, list[str]]:
 
 
 def record(con, check_name: str, asset: str, passed: bool, details: str, run_id: str) -> None:
-    con.execute("CREATE TABLE IF NOT EXISTS check_results (check_name VARCHAR, asset VARCHAR, "
-                "passed BOOLEAN, severity VARCHAR, details VARCHAR, checked_at TIMESTAMP, run_id VARCHAR)")
+    con.execute(CHECK_RESULTS_DDL)
     con.execute("INSERT INTO check_results VALUES (?, ?, ?, 'fout', ?, ?, ?)",
                 [check_name, asset, passed, details, datetime.now(timezone.utc).replace(tzinfo=None), run_id])
 

@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 RAW ?= data/raw
 MARTS ?= data/marts
 PORT ?= 8501
+METHOD ?= v2
 export DAGSTER_HOME := $(abspath data/dagster_home)
 
 .PHONY: help setup browser run pipeline demo-data dashboard dagster test bench clean
@@ -32,8 +33,8 @@ demo-data: setup  ## Generate the demo data into data/raw when it is empty
 		$(BIN)/veiligheidsindex demo-data --out $(RAW); \
 	else echo "$(RAW) bevat al bestanden: geen demodata gegenereerd."; fi
 
-pipeline: setup  ## Run the whole pipeline on data/raw -> data/marts
-	$(BIN)/veiligheidsindex run --raw $(RAW) --marts $(MARTS)
+pipeline: setup  ## Run the whole pipeline on data/raw -> data/marts (METHOD=v1 for method v1)
+	$(BIN)/veiligheidsindex run --raw $(RAW) --marts $(MARTS) --method $(METHOD)
 
 dashboard: setup  ## Start the dashboard on http://localhost:$(PORT)
 	VI_MARTS_DIR=$(abspath $(MARTS)) $(BIN)/python -m dashboard.serve run dashboard/app.py --server.port $(PORT) \

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from pipeline import PROJECT_ROOT, locking
+from pipeline.method import DEFAULT_METHOD, METHODS
 
 
 def _fail(message: str) -> int:
@@ -18,7 +19,7 @@ def _fail(message: str) -> int:
 
 
 def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database: Path | None = None,
-                 quiet: bool = False, on_step=None) -> dict:
+                 quiet: bool = False, on_step=None, method: str | None = None) -> dict:
     """Materialise every asset and check on one raw folder; raise PipelineError on failure.
     on_step(event_type, step_key) is called at every step start, success and failure."""
     import dagster as dg
@@ -33,7 +34,7 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
         raise PipelineError(f"De ruwe map {raw} bestaat niet.")
     # The same job the Dagster UI runs, with this run's folders and a compact progress log.
     defs = dg.Definitions(assets=all_assets, asset_checks=all_checks, jobs=[veiligheidsindex_job],
-                          resources=build_resources(raw, marts, base_year, database),
+                          resources=build_resources(raw, marts, base_year, database, method),
                           loggers={"voortgang": _progress_logger(quiet, on_step)})
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     try:
@@ -110,7 +111,8 @@ def cmd_run(args) -> int:
     print(f"Veiligheidsindex: {raw} -> {marts}", file=sys.stderr)
     start = time.perf_counter()
     try:
-        info = run_pipeline(raw, marts, args.base_year, Path(args.database) if args.database else None)
+        info = run_pipeline(raw, marts, args.base_year, Path(args.database) if args.database else None,
+                            method=args.method)
     except PipelineError as exc:
         return _fail(f"de pipeline is gestopt; de vorige publicatie is ongewijzigd.\n{exc}")
     print_account(marts)
@@ -173,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", default=str(PROJECT_ROOT / "data" / "raw"), help="ruwe map (standaard data/raw)")
     run.add_argument("--marts", default=str(PROJECT_ROOT / "data" / "marts"), help="publicatiemap (standaard data/marts)")
     run.add_argument("--base-year", type=int, default=None, help="basisjaar (standaard: volgens de methode)")
+    run.add_argument("--method", choices=sorted(METHODS), default=DEFAULT_METHOD,
+                     help=f"methodeversie (standaard {DEFAULT_METHOD}: onzekerheid per respondent; v1: onafhankelijke items)")
     run.add_argument("--database", default=None, help="DuckDB-bestand voor analisten (standaard <map naast marts>/warehouse/<marts-naam>.duckdb)")
     run.set_defaults(func=cmd_run)
     demo = sub.add_parser("demo-data", help="realistische demodata genereren")

@@ -1,24 +1,56 @@
-"""The method config: one versioned TOML file, loaded into method_* tables for the SQL models."""
+"""The method config: one TOML file a version, loaded into method_* tables for the SQL models.
+
+A version file may `extends` an earlier one and then holds only what it changes (v2 changes the
+variance estimator, not the indicators), so every list of the method is written once.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
-METHOD_FILE = Path(__file__).with_name("method_v1.toml")
+METHOD_DIR = Path(__file__).parent
+METHODS = {"v1": "method_v1.toml", "v2": "method_v2.toml"}
+DEFAULT_METHOD = "v2"
 
 
 class MethodError(Exception):
     """The method config is inconsistent or a run parameter is invalid (Dutch message)."""
 
 
-@lru_cache(maxsize=4)
-def load_method(path: Path = METHOD_FILE) -> dict:
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return merged
+
+
+def _read(path: Path) -> dict:
     with open(path, "rb") as fh:
-        return tomllib.load(fh)
+        config = tomllib.load(fh)
+    parent = config.pop("extends", None)
+    return _merge(_read(path.with_name(parent)), config) if parent else config
+
+
+@lru_cache(maxsize=8)
+def load_method(version: str = DEFAULT_METHOD) -> dict:
+    """The resolved config of a method version ("v1", "v2"), with its hash under method.hash."""
+    if version not in METHODS:
+        raise MethodError(f"Onbekende methode {version!r}; kies uit {', '.join(METHODS)}.")
+    config = _read(METHOD_DIR / METHODS[version])
+    config["method"]["hash"] = config_hash(config)
+    return config
+
+
+def config_hash(config: dict) -> str:
+    """sha256 of the resolved config (without its own hash): a publication names exactly the numbers it used."""
+    content = {k: ({kk: vv for kk, vv in v.items() if kk != "hash"} if k == "method" else v) for k, v in config.items()}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def method_label(method: dict | None = None) -> str:
@@ -34,7 +66,9 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
         "method_label": method["method"]["label"],
         "method_version": method["method"]["version"],
         "base_year_fixed": base_year,
+        "indicative_below": None,  # v1 does not mark figures as indicatief
         **method["params"],
+        "variance_estimator": method["uncertainty"]["estimator"],
         **method["plausibility"],
         "stale_months": method["prestaties"]["stale_months"],
         "min_priority": method["prestaties"]["min_priority"],
@@ -73,7 +107,7 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
     _validate(method, indicators, themes)
     return {
         "method_params": pl.DataFrame([params]).with_columns(
-            pl.col("base_year_fixed").cast(pl.Int32)),
+            pl.col("base_year_fixed").cast(pl.Int32), pl.col("indicative_below").cast(pl.Int64)),
         "method_themes": themes,
         "method_categories": categories,
         "method_indicators": indicators,
@@ -86,6 +120,8 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
 
 
 def _validate(method: dict, indicators: pl.DataFrame, themes: pl.DataFrame) -> None:
+    if method["uncertainty"]["estimator"] not in ("independent", "per_respondent"):
+        raise MethodError(f"Methodeconfiguratie: onbekende schatter {method['uncertainty']['estimator']!r}.")
     unknown = set(indicators["theme"]) - set(themes["theme"])
     if unknown:
         raise MethodError(f"Methodeconfiguratie: indicator(en) bij onbekend thema {sorted(unknown)}.")

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.method import load_method
+from pipeline.method import METHODS, load_method
 
 # Mart table -> published file. The contract marts of METHOD.md first.
 MART_FILES = {
@@ -44,6 +44,7 @@ MART_FILES = {
     "bronnen": "bronnen.parquet",
 }
 MANIFEST = "publicatie.json"
+METHOD_CONFIG = "methode.json"  # the resolved method config this publication was computed with
 RUN_INFO = "run_info.parquet"
 CHECKS = "controles.parquet"
 PUBLICATIONS = "publicaties"
@@ -83,13 +84,14 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
     _remove_leftovers(marts)
     now = datetime.now(timezone.utc)
     publication_id = f"{now:%Y%m%dT%H%M%S%f}-{run_id[:8]}"
-    method = load_method()
+    method = settings.method_config()
     base_year = con.execute("SELECT basisjaar FROM int_base_year").fetchall()[0][0]
     info = {
         "publicatie_id": publication_id,
         "run_id": run_id,
         "gepubliceerd_op": now.isoformat(timespec="seconds"),
         "methode": method["method"]["label"],
+        "methode_hash": method["method"]["hash"],
         "basisjaar": base_year,
         "ruwe_map": str(settings.raw_path),
         "jaren": [r[0] for r in con.execute("SELECT DISTINCT jaar FROM wijk_index ORDER BY 1").fetchall()],
@@ -109,10 +111,11 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
                "FROM check_results WHERE run_id = ? ORDER BY checked_at", building / CHECKS,
           [publication_id, run_id], publication_id)
     _copy(con, "SELECT ?::VARCHAR AS publicatie_id, ?::VARCHAR AS run_id, ?::TIMESTAMPTZ AS gepubliceerd_op, "
-               "?::VARCHAR AS methode, ?::INTEGER AS basisjaar, ?::VARCHAR AS ruwe_map, "
+               "?::VARCHAR AS methode, ?::VARCHAR AS methode_hash, ?::INTEGER AS basisjaar, ?::VARCHAR AS ruwe_map, "
                "?::INTEGER AS wijken_gepubliceerd", building / RUN_INFO,
-          [info[k] for k in ("publicatie_id", "run_id", "gepubliceerd_op", "methode", "basisjaar",
+          [info[k] for k in ("publicatie_id", "run_id", "gepubliceerd_op", "methode", "methode_hash", "basisjaar",
                              "ruwe_map", "wijken_gepubliceerd")], publication_id)
+    (building / METHOD_CONFIG).write_text(json.dumps(method, indent=2, ensure_ascii=False), encoding="utf-8")
     (building / MANIFEST).write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
     _fsync_dir(building)
     os.rename(building, root / publication_id)  # complete directory, atomically
@@ -131,6 +134,17 @@ def read_manifest(marts: Path) -> dict:
         return json.loads((marts / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PublicationMissing(f"Nog geen publicatie in {marts}.") from None
+
+
+def read_published_method(marts: Path, manifest: dict | None = None) -> dict:
+    """The method config a publication was computed with (not whatever the config files say today).
+    Publications from before methode.json existed were all v1: their label names the file."""
+    manifest = manifest or read_manifest(marts)
+    try:
+        return json.loads((publication_dir(marts, manifest) / METHOD_CONFIG).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        label = manifest.get("methode", "")
+        return load_method(next((v for v in METHODS if label.endswith(f"-{v}")), "v1"))
 
 
 def publication_dir(marts: Path, manifest: dict | None = None) -> Path:

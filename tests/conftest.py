@@ -14,7 +14,8 @@ from pipeline.defs.resources import build_resources, default_database
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 GOLDEN_RAW = SHARED / "golden" / "raw"
-GOLDEN_EXPECTED = SHARED / "golden" / "expected"
+GOLDEN_EXPECTED = SHARED / "golden" / "expected"  # method v1
+GOLDEN_EXPECTED_V2 = SHARED / "golden" / "expected_v2"
 
 
 class Run:
@@ -41,11 +42,12 @@ class Run:
         return _failure_message(self.result)
 
 
-def materialize(raw: Path, marts: Path, base_year: int | None = None, checks: bool = True) -> Run:
+def materialize(raw: Path, marts: Path, base_year: int | None = None, checks: bool = True,
+                method: str | None = None) -> Run:
     """Materialise every asset (and, by default, every check) on a temporary database."""
     result = dg.materialize(
         [*all_assets, *(all_checks if checks else [])],
-        resources=build_resources(raw, marts, base_year),
+        resources=build_resources(raw, marts, base_year, method=method),
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
@@ -55,14 +57,23 @@ def materialize(raw: Path, marts: Path, base_year: int | None = None, checks: bo
 
 @pytest.fixture(scope="session")
 def golden_run(tmp_path_factory) -> Run:
+    """The golden raw folder with the default method (v2)."""
     assert GOLDEN_RAW.is_dir(), f"golden data ontbreekt: {GOLDEN_RAW} (clone naast ../shared)"
     run = materialize(GOLDEN_RAW, tmp_path_factory.mktemp("golden") / "marts")
     assert run.success, run.failure_messages()
     return run
 
 
+@pytest.fixture(scope="session")
+def golden_run_v1(tmp_path_factory) -> Run:
+    """The golden raw folder with method v1, as `veiligheidsindex run --method v1`."""
+    run = materialize(GOLDEN_RAW, tmp_path_factory.mktemp("golden_v1") / "marts", method="v1")
+    assert run.success, run.failure_messages()
+    return run
+
+
 def build_database(raw: Path, base_year: int | None = None, con: duckdb.DuckDBPyConnection | None = None,
-                   upto: str | None = None) -> duckdb.DuckDBPyConnection:
+                   upto: str | None = None, method: str | None = None) -> duckdb.DuckDBPyConnection:
     """The same steps as the assets, without Dagster, in memory: fast enough for many small
     scenarios. Stops after model `upto` when given."""
     from pipeline import sql_models
@@ -71,7 +82,7 @@ def build_database(raw: Path, base_year: int | None = None, con: duckdb.DuckDBPy
     from pipeline.sources import SOURCES
 
     con = con or duckdb.connect()
-    for name, frame in method_tables(load_method(), base_year).items():
+    for name, frame in method_tables(load_method(method) if method else load_method(), base_year).items():
         con.register("incoming", frame)
         con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming")
         con.unregister("incoming")

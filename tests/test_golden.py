@@ -1,12 +1,13 @@
-"""The pipeline reproduces ../shared/golden/expected/ (an independent implementation of METHOD.md
-v1) to 1e-6 on every number, and categorie, reden and verschil_significant exactly."""
+"""The pipeline reproduces the golden sets of ../shared/golden (independent implementations of
+METHOD.md) to 1e-6 on every number, and categorie, reden, verschil_significant, indicatief and
+methode exactly: expected_v2/ with the default method, expected/ with `--method v1`."""
 
 import math
 
 import polars as pl
 import pytest
 
-from tests.conftest import GOLDEN_EXPECTED
+from tests.conftest import GOLDEN_EXPECTED, GOLDEN_EXPECTED_V2
 
 TOLERANCE = 1e-6
 MARTS = {
@@ -26,11 +27,16 @@ def _values_equal(expected, got, numeric: bool) -> bool:
     return str(expected) == str(got)
 
 
+METHODS = {"v2": ("golden_run", GOLDEN_EXPECTED_V2), "v1": ("golden_run_v1", GOLDEN_EXPECTED)}
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
 @pytest.mark.parametrize("mart", sorted(MARTS))
-def test_mart_matches_golden(golden_run, mart):
+def test_mart_matches_golden(request, method, mart):
+    fixture, folder = METHODS[method]
     keys = MARTS[mart]
-    expected = pl.read_csv(GOLDEN_EXPECTED / f"{mart}.csv", infer_schema_length=None)
-    got = golden_run.mart(mart)
+    expected = pl.read_csv(folder / f"{mart}.csv", infer_schema_length=None)
+    got = request.getfixturevalue(fixture).mart(mart)
     # Same keys, each once: rows are matched on keys, not on order.
     assert got.select(keys).is_duplicated().sum() == 0
     assert sorted(expected.select(keys).rows()) == sorted(got.select(keys).cast({k: expected[k].dtype for k in keys}).rows())
@@ -53,8 +59,8 @@ def test_mart_matches_golden(golden_run, mart):
 
 def test_golden_has_no_quarantine(golden_run):
     assert golden_run.mart("quarantaine").height == 0
-    expected = pl.read_csv(GOLDEN_EXPECTED / "quarantine.csv")
-    assert expected.height == 0
+    for folder in (GOLDEN_EXPECTED, GOLDEN_EXPECTED_V2):
+        assert pl.read_csv(folder / "quarantine.csv").height == 0
 
 
 def test_every_row_accounted_for(golden_run):
@@ -63,9 +69,34 @@ def test_every_row_accounted_for(golden_run):
     assert (files["rijen_gelezen"] == files["rijen_gebruikt"] + files["rijen_quarantaine"]).all()
 
 
-def test_method_label_on_every_published_row(golden_run):
-    for mart in ("wijk_index", "thema_scores", "indicator_scores", "stad_index"):
-        assert golden_run.mart(mart)["methode"].unique().to_list() == ["veiligheidsindex-v1"]
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_method_label_on_every_published_row(request, method):
+    run = request.getfixturevalue(METHODS[method][0])
+    for mart in ("wijk_index", "thema_scores", "indicator_scores", "stad_index", "groep_index", "calibratie"):
+        assert run.mart(mart)["methode"].unique().to_list() == [f"veiligheidsindex-{method}"]
+
+
+def test_point_estimates_equal_between_methods(golden_run, golden_run_v1):
+    """METHOD.md: v2 changes only the uncertainty; every point estimate is v1's."""
+    keys = ["wijk_code", "jaar"]
+    v1, v2 = (r.mart("wijk_index").sort(keys) for r in (golden_run_v1, golden_run))
+    for column in ("index", "categorie", "verschil", "reden"):
+        assert v1[column].to_list() == v2[column].to_list(), column
+    assert v1["indicatief"].null_count() == v1.height  # v1 does not mark figures as indicatief
+    assert (v2["se"].drop_nulls() > v1["se"].drop_nulls()).mean() > 0.9  # correlated answers widen it
+
+
+def test_publication_records_method_and_hash(golden_run, golden_run_v1):
+    from pipeline.method import load_method
+    from pipeline.publish import read_manifest, read_published_method
+
+    for run, version in ((golden_run, "v2"), (golden_run_v1, "v1")):
+        manifest = read_manifest(run.marts)
+        config = read_published_method(run.marts)
+        assert manifest["methode"] == config["method"]["label"] == f"veiligheidsindex-{version}"
+        assert manifest["methode_hash"] == config["method"]["hash"] == load_method(version)["method"]["hash"]
+        assert run.mart("run_info")["methode_hash"][0] == manifest["methode_hash"]
+    assert read_manifest(golden_run.marts)["methode_hash"] != read_manifest(golden_run_v1.marts)["methode_hash"]
 
 
 def test_all_checks_passed_and_published(golden_run):

@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipeline import sql_models
 from pipeline.ingest import read_source, record_published_files, write_source
-from pipeline.method import load_method, method_tables
+from pipeline.method import method_tables
 from pipeline.publish import MART_FILES, publish_marts
 from pipeline.readers import RawFileError
 from pipeline.sources import SOURCES, Source
@@ -17,10 +17,11 @@ from pipeline.defs.resources import PipelineSettings
 
 
 @dg.asset(group_name="method", kinds={"duckdb"},
-          description="De methodeparameters (pipeline/method_v1.toml) als tabellen voor de SQL-modellen.")
+          description="De parameters van de gekozen methodeversie (pipeline/method_v2.toml, standaard, of "
+                      "method_v1.toml; instelling `method` van de resource settings) als tabellen voor de SQL-modellen.")
 def method_config(context: dg.AssetExecutionContext, settings: PipelineSettings,
                   duckdb: DuckDBResource) -> dg.MaterializeResult:
-    method = load_method()
+    method = settings.method_config()
     with duckdb.get_connection() as con:
         # The warehouse tables are rebuilt step by step; run_state tells analysts whether what they
         # see belongs to a completed publication or to a run that is busy or stopped.
@@ -33,6 +34,8 @@ def method_config(context: dg.AssetExecutionContext, settings: PipelineSettings,
             con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming")
             con.unregister("incoming")
     return dg.MaterializeResult(metadata={"methode": method["method"]["label"],
+                                          "methode_hash": method["method"]["hash"],
+                                          "schatter": method["uncertainty"]["estimator"],
                                           "basisjaar": settings.base_year or method["method"]["base_year"]})
 
 

@@ -18,6 +18,8 @@ SELECT c.jaar, c.city_index AS "index", c.city_se AS se,
        c.wijken, c.inwoners,
        c.city_index - prev.city_index AS verschil,
        abs(verschil) > m.z * sqrt(pow(c.city_se, 2) + pow(prev.city_se, 2)) AS verschil_significant,
+       CASE WHEN verschil IS NOT NULL
+            THEN m.detectable_change_factor * sqrt(pow(c.city_se, 2) + pow(prev.city_se, 2)) END AS detecteerbaar_verschil,
        m.method_label AS methode
 FROM city c
 CROSS JOIN method_params m

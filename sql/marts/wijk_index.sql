@@ -1,11 +1,13 @@
 -- The veiligheidsindex per wijk and year (output contract of METHOD.md, plus context columns).
 -- Published = eligible and all themes available; otherwise index is NULL and reden says why.
+-- The variance of the index comes from int_variance (the method's estimator).
 WITH themed AS (
-    SELECT wijk_code, jaar,
-           arg_min(theme, theme_order) FILTER (WHERE score IS NULL) AS first_missing_theme,
-           sum(theme_weight * score) / sum(theme_weight) AS index_value,
-           sum(pow(theme_weight, 2) * var_score) / pow(sum(theme_weight), 2) AS var_index
-    FROM int_theme_scores
+    SELECT t.wijk_code, t.jaar,
+           arg_min(t.theme, t.theme_order) FILTER (WHERE t.score IS NULL) AS first_missing_theme,
+           sum(t.theme_weight * t.score) / sum(t.theme_weight) AS index_value,
+           any_value(v.variance) AS var_index
+    FROM int_theme_scores t
+    LEFT JOIN int_variance v ON v.wijk_code = t.wijk_code AND v.jaar = t.jaar AND v.level = 'index'
     GROUP BY ALL
 ),
 indexed AS (
@@ -26,6 +28,12 @@ SELECT
     i.reden,
     sqrt(i.var_index) AS se,
     i.inwoners, i.respondenten,
+    -- Method v2: fewer respondents than indicative_below makes a published figure indicatief.
+    CASE WHEN i."index" IS NOT NULL AND m.indicative_below IS NOT NULL
+         THEN i.respondenten < m.indicative_below END AS indicatief,
+    -- The smallest change this comparison detects with 80% power (beside a change that is not significant).
+    CASE WHEN verschil IS NOT NULL
+         THEN m.detectable_change_factor * sqrt(i.var_index + prev.var_index) END AS detecteerbaar_verschil,
     a.wijk_naam, a.gebied_code, a.gebied_naam, a.wijktype,
     m.method_label AS methode, b.basisjaar
 FROM indexed i

@@ -66,10 +66,12 @@ def golden_run(tmp_path_factory) -> Run:
 
 @pytest.fixture(scope="session")
 def golden_run_v1(tmp_path_factory) -> Run:
-    """The golden raw folder with method v1, as `veiligheidsindex run --method v1`."""
-    run = materialize(GOLDEN_RAW, tmp_path_factory.mktemp("golden_v1") / "marts", method="v1")
-    assert run.success, run.failure_messages()
-    return run
+    """The golden raw folder with method v1, through the CLI: `veiligheidsindex run --method v1`."""
+    from pipeline.cli import main
+
+    marts = tmp_path_factory.mktemp("golden_v1") / "marts"
+    assert main(["run", "--raw", str(GOLDEN_RAW), "--marts", str(marts), "--method", "v1"]) == 0
+    return Run(None, marts)
 
 
 def build_database(raw: Path, base_year: int | None = None, con: duckdb.DuckDBPyConnection | None = None,

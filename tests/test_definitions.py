@@ -46,3 +46,27 @@ def test_sensor_requests_a_run_when_raw_files_change(tmp_path, monkeypatch):
     (raw / "meldingen" / "extra.csv").unlink()  # a removed file is a change too
     removed = raw_files_sensor(dg.build_sensor_context(cursor=changed.run_key))
     assert isinstance(removed, dg.RunRequest)
+
+
+def test_method_is_chosen_in_the_run_config(tmp_path):
+    """The Dagster UI's Launchpad: `method: v1` in the settings resource's config runs method v1."""
+    import polars as pl
+
+    job = defs.resolve_job_def("veiligheidsindex_job")
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        run_config={"resources": {
+            "settings": {"config": {"raw_dir": str(GOLDEN_RAW), "marts_dir": str(tmp_path / "marts"), "method": "v1"}},
+            "duckdb": {"config": {"database": str(tmp_path / "warehouse.duckdb")}}},
+            "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+    assert result.success
+    assert pl.read_parquet(tmp_path / "marts" / "wijk_index.parquet")["methode"].unique().to_list() == ["veiligheidsindex-v1"]
+    bad = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        run_config={"resources": {
+            "settings": {"config": {"raw_dir": str(GOLDEN_RAW), "marts_dir": str(tmp_path / "m3"), "method": "v3"}},
+            "duckdb": {"config": {"database": str(tmp_path / "w3.duckdb")}}},
+            "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+    assert not bad.success
+    failure = next(e for e in bad.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "Onbekende methode 'v3'" in failure.step_failure_data.user_failure_data.description

@@ -80,8 +80,11 @@ def test_point_estimates_equal_between_methods(golden_run, golden_run_v1):
     """METHOD.md: v2 changes only the uncertainty; every point estimate is v1's."""
     keys = ["wijk_code", "jaar"]
     v1, v2 = (r.mart("wijk_index").sort(keys) for r in (golden_run_v1, golden_run))
-    for column in ("index", "categorie", "verschil", "reden"):
+    for column in ("categorie", "reden"):
         assert v1[column].to_list() == v2[column].to_list(), column
+    for column in ("index", "verschil"):  # equal up to the order of floating-point sums
+        assert v1[column].is_null().to_list() == v2[column].is_null().to_list(), column
+        assert (v1[column] - v2[column]).abs().max() < 1e-12, column
     assert v1["indicatief"].null_count() == v1.height  # v1 does not mark figures as indicatief
     assert (v2["se"].drop_nulls() > v1["se"].drop_nulls()).mean() > 0.9  # correlated answers widen it
 

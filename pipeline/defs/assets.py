@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipeline import sql_models
 from pipeline.ingest import read_source, record_published_files, write_source
-from pipeline.method import method_tables
+from pipeline.method import MethodError, method_tables
 from pipeline.publish import MART_FILES, publish_marts
 from pipeline.readers import RawFileError
 from pipeline.sources import SOURCES, Source
@@ -21,7 +21,10 @@ from pipeline.defs.resources import PipelineSettings
                       "method_v1.toml; instelling `method` van de resource settings) als tabellen voor de SQL-modellen.")
 def method_config(context: dg.AssetExecutionContext, settings: PipelineSettings,
                   duckdb: DuckDBResource) -> dg.MaterializeResult:
-    method = settings.method_config()
+    try:
+        method = settings.method_config()
+    except MethodError as exc:
+        raise dg.Failure(description=str(exc)) from None
     with duckdb.get_connection() as con:
         # The warehouse tables are rebuilt step by step; run_state tells analysts whether what they
         # see belongs to a completed publication or to a run that is busy or stopped.

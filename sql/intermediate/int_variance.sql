@@ -20,16 +20,26 @@ independent AS (
     JOIN int_indicator_scores s USING (wijk_code, jaar, indicator)
     GROUP BY ALL
 ),
-respondent_sums AS (
-    SELECT c.wijk_code, c.jaar, c.level, c.aggregate, r.respondent_id, sum(c.coef * r.influence) AS u
-    FROM coefficients c
-    JOIN int_respondent_influence r USING (wijk_code, jaar, indicator)
-    GROUP BY ALL
+influence AS (
+    SELECT r.wijk_code, r.jaar, r.respondent_id, r.indicator, w.theme, r.influence, w.coef_theme, w.coef_index
+    FROM int_respondent_influence r
+    JOIN int_indicator_weights w USING (wijk_code, jaar, indicator)
 ),
-per_respondent AS (
-    SELECT wijk_code, jaar, level, aggregate, sum(u * u) AS sum_u2
-    FROM respondent_sums
-    GROUP BY ALL
+theme_sums AS (
+    SELECT wijk_code, jaar, theme, sum(coef_theme * influence) AS u
+    FROM influence GROUP BY wijk_code, jaar, theme, respondent_id
+),
+index_sums AS (
+    SELECT wijk_code, jaar, sum(coef_index * influence) AS u
+    FROM influence GROUP BY wijk_code, jaar, respondent_id
+),
+per_respondent AS (  -- sum_r u_r^2 per aggregate; an indicator's own u_r is its d_rj
+    SELECT wijk_code, jaar, 'indicator' AS level, indicator AS aggregate, sum(influence * influence) AS sum_u2
+    FROM influence GROUP BY ALL
+    UNION ALL
+    SELECT wijk_code, jaar, 'theme', theme, sum(u * u) FROM theme_sums GROUP BY ALL
+    UNION ALL
+    SELECT wijk_code, jaar, 'index', 'index', sum(u * u) FROM index_sums GROUP BY ALL
 )
 SELECT i.wijk_code, i.jaar, i.level, i.aggregate, i.var_objective,
        CASE m.variance_estimator

@@ -20,28 +20,27 @@ def _fail(message: str) -> int:
 
 def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database: Path | None = None,
                  quiet: bool = False, on_step=None, method: str | None = None) -> dict:
-    """Materialise every asset and check on one raw folder; raise PipelineError on failure.
+    """Run the Dagster job of pipeline.definitions on one raw folder; raise PipelineError on failure.
     on_step(event_type, step_key) is called at every step start, success and failure."""
     import dagster as dg
 
-    from pipeline.defs.assets import all_assets
+    from pipeline.definitions import defs
     from pipeline.defs.automation import veiligheidsindex_job
-    from pipeline.defs.checks import all_checks
-    from pipeline.defs.resources import build_resources
+    from pipeline.defs.resources import run_config
     from pipeline.publish import read_manifest
 
     if not raw.is_dir():
         raise PipelineError(f"De ruwe map {raw} bestaat niet.")
-    # The same job the Dagster UI runs, with this run's folders and a compact progress log.
-    defs = dg.Definitions(assets=all_assets, asset_checks=all_checks, jobs=[veiligheidsindex_job],
-                          resources=build_resources(raw, marts, base_year, database, method),
-                          loggers={"voortgang": _progress_logger(quiet, on_step)})
+    # The job of the Dagster definitions, with this run's folders as run config (as the Launchpad
+    # would give them) and a compact progress log instead of Dagster's full event log.
+    job = defs().resolve_job_def(veiligheidsindex_job.name).with_logger_defs(
+        {"voortgang": _progress_logger(quiet, on_step)})
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     try:
         with locking.run_lock(marts):  # refuse, with a clear message, while another run publishes here
-            result = defs.resolve_job_def(veiligheidsindex_job.name).execute_in_process(
+            result = job.execute_in_process(
                 instance=instance, raise_on_error=False, tags={"bron": "cli"},
-                run_config={"loggers": {"voortgang": {}}})
+                run_config={**run_config(raw, marts, method, base_year, database), "loggers": {"voortgang": {}}})
     except locking.RunLocked as exc:
         raise PipelineError(str(exc)) from None
     if not result.success:

@@ -34,6 +34,29 @@ class SqlModel:
     def sql(self) -> str:
         return self.path.read_text(encoding="utf-8")
 
+    @property
+    def contract(self):
+        """The model's contract (sql/<layer>/<model>.yml), None when it has none."""
+        from pipeline.contracts import load_contract
+
+        return load_contract(self.path.with_suffix(".yml"))
+
+    @property
+    def description(self) -> str:
+        """The contract's description, else the model's opening comment."""
+        if self.contract and self.contract.description:
+            return self.contract.description
+        lines = []
+        for line in self.sql.splitlines():
+            if not line.startswith("--"):
+                break
+            lines.append(line.lstrip("- ").strip())
+        return " ".join(lines)
+
+    @property
+    def column_descriptions(self) -> dict[str, str]:
+        return self.contract.column_descriptions() if self.contract else {}
+
 
 @lru_cache(maxsize=1)
 def discover_models(sql_dir: Path = SQL_DIR) -> dict[str, SqlModel]:

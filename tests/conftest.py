@@ -7,9 +7,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipeline.defs.assets import all_assets
-from pipeline.defs.checks import all_checks
-from pipeline.defs.resources import build_resources, default_database
+from pipeline.definitions import defs
+from pipeline.method import DEFAULT_METHOD
+from pipeline.defs.resources import default_database, run_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -44,13 +44,18 @@ class Run:
 
 def materialize(raw: Path, marts: Path, base_year: int | None = None, checks: bool = True,
                 method: str | None = None) -> Run:
-    """Materialise every asset (and, by default, every check) on a temporary database."""
+    """Materialise the project's assets and checks (the Dagster definitions) on a temporary
+    database. checks=False leaves out the GX data checks, never the calibration gate."""
+    definitions = defs()
+    selected = [c for c in definitions.asset_checks
+                if checks or not any(spec.name.startswith("gx_") for spec in c.check_specs)]
     result = dg.materialize(
-        [*all_assets, *(all_checks if checks else [])],
-        resources=build_resources(raw, marts, base_year, method=method),
+        [*definitions.assets, *selected],
+        resources=definitions.resources,
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        run_config={**run_config(raw, marts, method, base_year),
+                    "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
     return Run(result, marts)
 
@@ -76,26 +81,16 @@ def golden_run_v1(tmp_path_factory) -> Run:
 
 def build_database(raw: Path, base_year: int | None = None, con: duckdb.DuckDBPyConnection | None = None,
                    upto: str | None = None, method: str | None = None) -> duckdb.DuckDBPyConnection:
-    """The same steps as the assets, without Dagster, in memory: fast enough for many small
-    scenarios. Stops after model `upto` when given."""
-    from pipeline import sql_models
-    from pipeline.ingest import read_source, record_published_files, write_source
-    from pipeline.method import load_method, method_tables
-    from pipeline.sources import SOURCES
+    """The job's steps (pipeline/core.py, with the calibration gate) in process and in memory,
+    without Dagster and without publishing: fast enough for many small scenarios. Stops after
+    model `upto` when given; raises core.StepFailed where the job would stop."""
+    from pipeline import core
+    from pipeline.ingest import record_published_files
 
     con = con or duckdb.connect()
-    for name, frame in method_tables(load_method(method) if method else load_method(), base_year).items():
-        con.register("incoming", frame)
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming")
-        con.unregister("incoming")
-    for source in SOURCES:
-        frame, infos = read_source(raw, source)
-        write_source(con, raw, source, frame, infos)
-    for model in sql_models.ordered_models():
-        sql_models.build_model(con, model)
-        if model.name == upto:
-            return con
-    record_published_files(con, raw)  # as the publication step does
+    core.run_steps(con, core.RunSpec(raw.resolve(), None, method or DEFAULT_METHOD, base_year), upto=upto)
+    if upto is None:
+        record_published_files(con, raw)  # as the publication step does: revisions count from here
     return con
 
 

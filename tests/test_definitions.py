@@ -4,10 +4,14 @@ import shutil
 
 import dagster as dg
 
-from pipeline.definitions import defs
+from pipeline.definitions import defs as load_defs
 from pipeline.defs.automation import raw_files_sensor
+from pipeline.defs.resources import PipelineSettings
 from pipeline.sql_models import discover_models
 from tests.conftest import GOLDEN_RAW
+
+
+defs = load_defs()
 
 
 def test_definitions_load_with_one_asset_per_sql_model():
@@ -24,27 +28,53 @@ def test_every_check_blocks_the_publication():
             assert spec.blocking, spec.name
 
 
-def test_job_schedule_and_sensor_are_defined():
+def test_job_schedule_and_sensors_are_defined():
     assert defs.resolve_job_def("veiligheidsindex_job") is not None
     schedule = defs.resolve_schedule_def("maandelijks")
     assert schedule.cron_schedule == "0 6 2 * *"
     assert defs.resolve_sensor_def("raw_files_sensor") is not None
+    assert isinstance(defs.resolve_sensor_def("volg_bronnen"), dg.AutomationConditionSensorDefinition)
 
 
-def test_sensor_requests_a_run_when_raw_files_change(tmp_path, monkeypatch):
+def test_calibration_gate_is_a_visible_blocking_check():
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().asset_check_keys}
+    assert "int_calibration:calibration_gate" in keys
+
+
+def test_sql_assets_link_to_their_file():
+    graph = defs.resolve_asset_graph()
+    node = graph.get(dg.AssetKey("wijk_index"))
+    refs = node.metadata["dagster/code_references"].code_references
+    assert any(getattr(r, "file_path", "").endswith("sql/marts/wijk_index.sql") for r in refs)
+
+
+def test_loading_the_definitions_has_no_side_effects(tmp_path, monkeypatch):
+    """No folder or file is made when the definitions are loaded (only when a run starts)."""
+    marts = tmp_path / "nergens" / "marts"
+    monkeypatch.setenv("VI_MARTS_DIR", str(marts))
+    monkeypatch.setenv("VI_RAW_DIR", str(tmp_path / "raw"))
+    load_defs()
+    assert not (tmp_path / "nergens").exists()
+
+
+def test_sensor_requests_a_run_when_raw_files_change(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(GOLDEN_RAW, raw)
-    monkeypatch.setenv("VI_RAW_DIR", str(raw))
-    first = raw_files_sensor(dg.build_sensor_context(cursor=None))
+    resources = {"settings": PipelineSettings(raw_dir=str(raw))}  # the sensor receives its resources
+
+    def evaluate(cursor):
+        return raw_files_sensor(dg.build_sensor_context(cursor=cursor, resources=resources))
+
+    first = evaluate(None)
     assert isinstance(first, dg.RunRequest)
     cursor = first.run_key
-    unchanged = raw_files_sensor(dg.build_sensor_context(cursor=cursor))
+    unchanged = evaluate(cursor)
     assert isinstance(unchanged, dg.SkipReason)
     (raw / "meldingen" / "extra.csv").write_text("melding_id,datum,hoofdcategorie,subcategorie,wijk_code,status,datum_afgehandeld\n")
-    changed = raw_files_sensor(dg.build_sensor_context(cursor=cursor))
+    changed = evaluate(cursor)
     assert isinstance(changed, dg.RunRequest) and changed.run_key != cursor
     (raw / "meldingen" / "extra.csv").unlink()  # a removed file is a change too
-    removed = raw_files_sensor(dg.build_sensor_context(cursor=changed.run_key))
+    removed = evaluate(changed.run_key)
     assert isinstance(removed, dg.RunRequest)
 
 

@@ -1,4 +1,5 @@
-"""The job, a monthly schedule and a sensor that starts a run when raw files change."""
+"""The job, a monthly schedule, a sensor that starts a run when raw files change, and the
+automation sensor that lets eager assets follow a re-read source."""
 
 
 import hashlib
@@ -6,7 +7,7 @@ import json
 
 import dagster as dg
 
-from pipeline.defs.resources import build_resources
+from pipeline.defs.resources import PipelineSettings
 
 veiligheidsindex_job = dg.define_asset_job(
     "veiligheidsindex_job",
@@ -36,8 +37,8 @@ def raw_fingerprint(raw_dir) -> str:
 @dg.sensor(job=veiligheidsindex_job, minimum_interval_seconds=60,
            default_status=dg.DefaultSensorStatus.STOPPED,
            description="Start een run zodra er in de ruwe map bestanden bijkomen, wijzigen of verdwijnen.")
-def raw_files_sensor(context: dg.SensorEvaluationContext):
-    raw_dir = build_resources()["settings"].raw_path
+def raw_files_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings):
+    raw_dir = settings.raw_path
     if not raw_dir.is_dir():
         return dg.SkipReason(f"Ruwe map {raw_dir} bestaat niet.")
     fingerprint = raw_fingerprint(raw_dir)
@@ -45,3 +46,12 @@ def raw_files_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason("Geen nieuwe of gewijzigde bestanden.")
     context.update_cursor(fingerprint)
     return dg.RunRequest(run_key=fingerprint)
+
+
+# Declared, so that the eager conditions of the SQL assets and the publication are evaluated:
+# re-materialise raw_politie in the UI and everything downstream follows. Off by default like the
+# other automation; switch it on under Automation.
+automation_sensor = dg.AutomationConditionSensorDefinition(
+    "volg_bronnen", target=dg.AssetSelection.all(), minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Werkt afgeleide tabellen en de publicatie bij zodra een bron opnieuw is ingelezen.")

@@ -1,15 +1,20 @@
-"""Where a run reads and writes. Defaults: data/raw -> data/marts (+ the DuckDB file there)."""
+"""Resources are configuration: where a run reads and writes, and with which method.
 
+Defaults: data/raw -> data/marts, the analysts' DuckDB beside the marts folder, method v2. In the
+Dagster UI each is an environment variable (dg.EnvVar: VI_RAW_DIR, VI_MARTS_DIR, VI_DATABASE,
+VI_METHOD) when it is set, and can be changed per run in the Launchpad; the CLI passes them as
+run config. Nothing here has side effects: folders are made when a run starts.
+"""
 
 import os
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
-from pydantic import PrivateAttr
 
-from pipeline import PROJECT_ROOT, locking
-from pipeline.method import DEFAULT_METHOD, load_method
+from pipeline import PROJECT_ROOT
+from pipeline.core import RunSpec
+from pipeline.method import DEFAULT_METHOD
 
 DEFAULT_RAW = PROJECT_ROOT / "data" / "raw"
 DEFAULT_MARTS = PROJECT_ROOT / "data" / "marts"
@@ -23,28 +28,13 @@ def default_database(marts: Path) -> Path:
 
 
 class PipelineSettings(dg.ConfigurableResource):
-    """The raw folder a run reads, the marts folder it publishes to, the method version and an
-    optional base year. While a run uses it, it holds the run lock of the marts folder: two runs
-    never interleave."""
+    """The raw folder a run reads, the marts folder it publishes to, the method version ("v2",
+    per-respondent uncertainty, or "v1") and an optional base year."""
 
     raw_dir: str = str(DEFAULT_RAW)
     marts_dir: str = str(DEFAULT_MARTS)
     base_year: int | None = None
-    method: str = DEFAULT_METHOD  # "v2" (per-respondent uncertainty) or "v1"
-    _acquired: bool = PrivateAttr(default=False)
-
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        try:
-            self._acquired = locking.acquire(self.marts_path)
-        except locking.RunLocked as exc:
-            raise dg.Failure(description=str(exc)) from None
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._acquired:
-            locking.release(self.marts_path)
-
-    def method_config(self) -> dict:
-        return load_method(self.method)
+    method: str = DEFAULT_METHOD
 
     @property
     def raw_path(self) -> Path:
@@ -54,16 +44,41 @@ class PipelineSettings(dg.ConfigurableResource):
     def marts_path(self) -> Path:
         return Path(self.marts_dir).resolve()
 
+    def run_spec(self) -> RunSpec:
+        return RunSpec(self.raw_path, self.marts_path, self.method, self.base_year)
 
-def build_resources(raw_dir: str | os.PathLike | None = None, marts_dir: str | os.PathLike | None = None,
-                    base_year: int | None = None, database: str | os.PathLike | None = None,
-                    method: str | None = None) -> dict:
-    raw = Path(raw_dir or os.environ.get("VI_RAW_DIR", DEFAULT_RAW)).resolve()
-    marts = Path(marts_dir or os.environ.get("VI_MARTS_DIR", DEFAULT_MARTS)).resolve()
-    db = Path(database or os.environ.get("VI_DATABASE") or default_database(marts)).resolve()
-    db.parent.mkdir(parents=True, exist_ok=True)
+
+class Warehouse(DuckDBResource):
+    """The analysts' DuckDB file (dagster-duckdb's resource); its folder is made when a run starts."""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _setting(env: str, default: str) -> str | dg.EnvVar:
+    """dg.EnvVar when the variable is set (Dagster reads its value at run time), else the default."""
+    return dg.EnvVar(env) if os.environ.get(env) else default
+
+
+def default_resources() -> dict:
+    """The resources of the Dagster definitions: environment variables where set, else defaults."""
+    marts = Path(os.environ.get("VI_MARTS_DIR") or DEFAULT_MARTS).resolve()
     return {
-        "settings": PipelineSettings(raw_dir=str(raw), marts_dir=str(marts), base_year=base_year,
-                                     method=method or os.environ.get("VI_METHOD") or DEFAULT_METHOD),
-        "duckdb": DuckDBResource(database=str(db)),
+        "settings": PipelineSettings(raw_dir=_setting("VI_RAW_DIR", str(DEFAULT_RAW)),
+                                     marts_dir=_setting("VI_MARTS_DIR", str(DEFAULT_MARTS)),
+                                     method=_setting("VI_METHOD", DEFAULT_METHOD)),
+        "duckdb": Warehouse(database=_setting("VI_DATABASE", str(default_database(marts)))),
     }
+
+
+def run_config(raw: Path, marts: Path, method: str | None = None, base_year: int | None = None,
+               database: Path | None = None) -> dict:
+    """Run config for the job: one run's folders and method, as the Launchpad would give them."""
+    marts = Path(marts).resolve()
+    settings = {"raw_dir": str(Path(raw).resolve()), "marts_dir": str(marts), "method": method or DEFAULT_METHOD}
+    if base_year is not None:
+        settings["base_year"] = base_year
+    return {"resources": {
+        "settings": {"config": settings},
+        "duckdb": {"config": {"database": str(Path(database or default_database(marts)).resolve())}},
+    }}

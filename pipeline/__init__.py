@@ -4,3 +4,4 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
+ROOT_DOCS = PROJECT_ROOT / "docs"

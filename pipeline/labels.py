@@ -1,5 +1,7 @@
 """Dutch texts for the codes the pipeline publishes (reasons, sources), shared by CLI and dashboard."""
 
+from pipeline.sources import SOURCES
+
 REDEN = {
     # why a wijk-year has no index (METHOD.md)
     "missing_population": "inwonertal onbekend",
@@ -42,11 +44,7 @@ QUARANTAINE = {
     "duplicate_file": "bestand met dezelfde inhoud als een eerder bestand",
 }
 
-BRON = {
-    "areas": "Wijkindeling", "bevolking": "Bevolking", "politie": "Politie (CBS)",
-    "enquete": "Bewonersenquête", "meldingen": "Meldingen openbare ruimte",
-    "prestaties": "Prestatieafspraken", "voortgang": "Voortgang prestaties",
-}
+BRON = {s.name: s.label for s in SOURCES}
 
 
 def reden_label(code: str | None) -> str:

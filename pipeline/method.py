@@ -57,6 +57,11 @@ def method_label(method: dict | None = None) -> str:
     return (method or load_method())["method"]["label"]
 
 
+def survey_items(method: dict | None = None) -> dict[str, str]:
+    """The survey columns in method order, each with its answer scale ("binary" or "frequency")."""
+    return {i["column"]: i["scale"] for i in (method or load_method())["indicators"] if i.get("column")}
+
+
 def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.DataFrame]:
     """The method as small tables. `base_year` (from the run) overrides the config."""
     configured = method["method"]["base_year"]
@@ -88,12 +93,10 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
         schema={"indicator": pl.String, "code": pl.String})
     survey = method["survey"]
     answers = pl.DataFrame(
-        [{"survey_column": col, "answer": val, "is_valid": True, "is_yes": val == survey["binary_yes"]}
-         for col in survey["binary_columns"] for val in survey["binary_valid"]]
-        + [{"survey_column": col, "answer": val, "is_valid": True, "is_yes": val == survey["frequency_yes"]}
-           for col in survey["frequency_columns"] for val in survey["frequency_valid"]]
+        [{"survey_column": col, "answer": val, "is_valid": True, "is_yes": val == survey[f"{scale}_yes"]}
+         for col, scale in survey_items(method).items() for val in survey[f"{scale}_valid"]]
         + [{"survey_column": col, "answer": val, "is_valid": False, "is_yes": False}
-           for col in survey["frequency_columns"] for val in survey["frequency_no_answer"]])
+           for col, scale in survey_items(method).items() for val in survey.get(f"{scale}_no_answer", [])])
     vocabulary = pl.DataFrame(
         [{"hoofdcategorie": main, "subcategorie": sub}
          for main, subs in method["meldingen"]["vocabulary"].items() for sub in subs])
@@ -120,6 +123,9 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
 
 
 def _validate(method: dict, indicators: pl.DataFrame, themes: pl.DataFrame) -> None:
+    scales = {i["scale"] for i in method["indicators"] if i.get("column")}
+    if not scales <= {"binary", "frequency"}:
+        raise MethodError(f"Methodeconfiguratie: onbekende antwoordschaal {sorted(scales - {'binary', 'frequency'})}.")
     if method["uncertainty"]["estimator"] not in ("independent", "per_respondent"):
         raise MethodError(f"Methodeconfiguratie: onbekende schatter {method['uncertainty']['estimator']!r}.")
     unknown = set(indicators["theme"]) - set(themes["theme"])

@@ -1,9 +1,14 @@
-"""The raw sources of INPUTS.md: where they live and which columns they must have.
+"""The register of raw sources (INPUTS.md): where they live, which columns they must have and
+what analysts call them. Written once: the readers, the SQL unions (var('sources')), the Dagster
+raw assets, the Dutch labels and the demo data follow it. A new source is one entry here plus its
+base_/stg_ models. The survey items are the method's (method config), not listed here.
 
 This is the file format, not the method: method numbers live in method_v1.toml.
 """
 
 from dataclasses import dataclass
+
+from pipeline.method import survey_items
 
 
 @dataclass(frozen=True)
@@ -12,6 +17,7 @@ class Source:
     folder: str  # sub-folder of the raw folder
     columns: tuple[str, ...]  # required columns, lower-case, in the documented order
     description: str  # Dutch, for messages to analysts
+    label: str  # Dutch, for tables and pages
     required: bool = True  # a required source without files stops the run
     file_prefix: str | None = None  # only files whose name starts with this (case-insensitive)
     exclude_prefix: str | None = None  # skip files whose name starts with this
@@ -20,28 +26,25 @@ class Source:
 
 SOURCES: tuple[Source, ...] = (
     Source("areas", "areas", ("wijk_code", "wijk_naam", "gebied_code", "gebied_naam", "wijktype"),
-           "wijkindeling", optional=("tile_x", "tile_y")),
-    Source("bevolking", "bevolking", ("jaar", "wijk_code", "inwoners"), "inwoners per 1 januari"),
+           "wijkindeling", "Wijkindeling", optional=("tile_x", "tile_y")),
+    Source("bevolking", "bevolking", ("jaar", "wijk_code", "inwoners"), "inwoners per 1 januari", "Bevolking"),
     Source("politie", "politie",
            ("id", "soortmisdrijf", "wijkenenbuurten", "perioden", "geregistreerdemisdrijven_1"),
-           "geregistreerde misdrijven (CBS/politie open data)"),
+           "geregistreerde misdrijven (CBS/politie open data)", "Politie (CBS)"),
     Source("enquete", "enquete",
-           ("respondent_id", "jaar", "wijk_code", "weegfactor", "voelt_zich_onveilig",
-            "slachtoffer_diefstal", "slachtoffer_inbraak", "slachtoffer_geweld", "vaak_diefstal",
-            "vaak_inbraak", "vaak_geweld", "vaak_vernieling", "vaak_overlast", "vaak_drugs",
-            "vaak_rommel"),
-           "bewonersenquête"),
+           ("respondent_id", "jaar", "wijk_code", "weegfactor", *survey_items()),
+           "bewonersenquête", "Bewonersenquête"),
     Source("meldingen", "meldingen",
            ("melding_id", "datum", "hoofdcategorie", "subcategorie", "wijk_code", "status",
             "datum_afgehandeld"),
-           "meldingen openbare ruimte"),
+           "meldingen openbare ruimte", "Meldingen openbare ruimte"),
     Source("prestaties", "prestaties",
            ("prestatie_id", "wijk_code", "thema", "partner", "omschrijving", "soort", "prioriteit",
             "additioneel", "startdatum", "einddatum", "indicator", "basiswaarde", "streefwaarde",
             "status"),
-           "prestatieafspraken", required=False, exclude_prefix="voortgang"),
+           "prestatieafspraken", "Prestatieafspraken", required=False, exclude_prefix="voortgang"),
     Source("voortgang", "prestaties", ("prestatie_id", "datum", "realisatie", "rag", "toelichting"),
-           "voortgang prestatieafspraken", required=False, file_prefix="voortgang"),
+           "voortgang prestatieafspraken", "Voortgang prestaties", required=False, file_prefix="voortgang"),
 )
 
 SOURCES_BY_NAME = {s.name: s for s in SOURCES}

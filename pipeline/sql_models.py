@@ -32,7 +32,8 @@ class SqlModel:
 
     @property
     def sql(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        """The model's SELECT, with the registries filled in ({{ var('sources') }}, as dbt's var())."""
+        return render(self.path.read_text(encoding="utf-8"))
 
     @property
     def contract(self):
@@ -59,12 +60,29 @@ class SqlModel:
 
 
 @lru_cache(maxsize=1)
+def sql_vars() -> dict:
+    """What models may ask with var(): the registers, written once (sources.py, the method config).
+    The survey items are the same in every method version (v2 extends v1)."""
+    from pipeline.method import survey_items
+
+    return {"sources": [s.name for s in SOURCES], "survey_columns": list(survey_items())}
+
+
+def render(text: str) -> str:
+    import jinja2
+
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    return env.from_string(text).render(var=lambda name: sql_vars()[name])
+
+
+@lru_cache(maxsize=1)
 def discover_models(sql_dir: Path = SQL_DIR) -> dict[str, SqlModel]:
     paths = {p.stem: (layer, p) for layer in LAYERS for p in sorted((sql_dir / layer).glob("*.sql"))}
     known = set(paths) | set(METHOD_TABLES) | set(RAW_TABLES)
     models = {}
     for name, (layer, path) in paths.items():
-        text = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))  # comments name no deps
+        text = re.sub(r"--[^\n]*", "", render(path.read_text(encoding="utf-8")))  # comments name no deps
         words = set(re.findall(r"\b(?:from|join|unpivot)\s+\(?\s*\"?(?=([a-z_][a-z0-9_]*))", text, re.I))
         deps = tuple(sorted((words & known) - {name}))
         models[name] = SqlModel(name, layer, path, deps)

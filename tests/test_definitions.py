@@ -100,3 +100,41 @@ def test_method_is_chosen_in_the_run_config(tmp_path):
     assert not bad.success
     failure = next(e for e in bad.all_events if e.event_type_value == "STEP_FAILURE")
     assert "Onbekende methode 'v3'" in failure.step_failure_data.user_failure_data.description
+
+
+def test_every_model_has_a_contract_and_docs_are_generated_from_them():
+    from pipeline import ROOT_DOCS
+    from pipeline.contracts import render_docs
+
+    missing = [name for name, model in discover_models().items() if model.contract is None]
+    assert not missing, f"modellen zonder contract (.yml): {missing}"
+    assert (ROOT_DOCS / "data.md").read_text(encoding="utf-8") == render_docs(), \
+        "docs/data.md is verouderd: python -m pipeline.contracts > docs/data.md"
+
+
+def test_contract_columns_match_the_built_tables(tmp_path):
+    """Every contract names exactly the columns its model builds, in order."""
+    from tests.conftest import build_database
+
+    con = build_database(GOLDEN_RAW)
+    wrong = {}
+    for name, model in discover_models().items():
+        built = [r[0] for r in con.execute(f'DESCRIBE "{name}"').fetchall()]
+        if built != [c.name for c in model.contract.columns]:
+            wrong[name] = built
+    assert not wrong, wrong
+
+
+def test_a_new_source_or_survey_item_is_one_register_entry():
+    """The SQL unions and the survey UNPIVOT are generated from the registers."""
+    from pipeline.method import survey_items
+    from pipeline.sources import SOURCES
+
+    models = discover_models()
+    for source in SOURCES:
+        assert f"base_{source.name}" in models["int_quarantine"].deps
+        assert f"base_{source.name}" in models["int_file_account"].deps
+    unpivot = models["base_enquete_items"].sql
+    assert all(column in unpivot for column in survey_items())
+    enquete = next(s for s in SOURCES if s.name == "enquete")
+    assert set(survey_items()) <= set(enquete.columns)

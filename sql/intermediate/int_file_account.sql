@@ -1,13 +1,11 @@
 -- Per file: rows read = rows used + rows quarantined. A file whose content equals an earlier
 -- file is skipped whole (status duplicaat) and counts no rows.
-WITH staged AS (
-    SELECT 'areas' AS source, _file AS file, count(*) FILTER (WHERE reject_reason IS NULL) AS used FROM base_areas GROUP BY ALL
-    UNION ALL SELECT 'bevolking', _file, count(*) FILTER (WHERE reject_reason IS NULL) FROM base_bevolking GROUP BY ALL
-    UNION ALL SELECT 'politie', _file, count(*) FILTER (WHERE reject_reason IS NULL) FROM base_politie GROUP BY ALL
-    UNION ALL SELECT 'enquete', _file, count(*) FILTER (WHERE reject_reason IS NULL) FROM base_enquete GROUP BY ALL
-    UNION ALL SELECT 'meldingen', _file, count(*) FILTER (WHERE reject_reason IS NULL) FROM base_meldingen GROUP BY ALL
-    UNION ALL SELECT 'prestaties', _file, count(*) FILTER (WHERE reject_reason IS NULL) FROM base_prestaties GROUP BY ALL
-    UNION ALL SELECT 'voortgang', _file, count(*) FILTER (WHERE reject_reason IS NULL) FROM base_voortgang GROUP BY ALL
+WITH staged AS (  -- one branch per source of the register (pipeline/sources.py)
+{% for source in var('sources') %}
+    {{ "UNION ALL " if not loop.first }}SELECT '{{ source }}' AS source, _file AS file,
+           count(*) FILTER (WHERE reject_reason IS NULL) AS used
+    FROM base_{{ source }} GROUP BY ALL
+{% endfor %}
 ),
 quarantined AS (
     SELECT source, file, count(*) AS quarantined FROM int_quarantine WHERE line IS NOT NULL GROUP BY ALL

@@ -1,19 +1,12 @@
 -- Police counts c per wijk-year and objective police indicator. Months are summed, or the JJ00
 -- year total is used for a year without month rows (never both). A code or month without a
 -- row counts 0; a figure not published (empty or '.') makes the count missing.
-WITH codes AS (
-    SELECT c.indicator, c.code
-    FROM method_indicator_codes c JOIN method_indicators i USING (indicator)
-    WHERE i.source = 'politie'
-),
-counted AS (
-    SELECT p.area_code AS wijk_code, p.jaar, c.indicator,
-           CAST(sum(p.registered) AS BIGINT) AS registered,
-           bool_or(NOT p.is_published) AS has_unpublished
-    FROM stg_politie p
-    JOIN int_years y ON y.jaar = p.jaar AND y.police_count_from = p.period_kind
-    JOIN codes c ON c.code = p.crime_code
-    WHERE p.area_level = 'buurt'
+WITH counted AS (
+    SELECT r.wijk_code, r.jaar, r.indicator,
+           CAST(sum(r.registered) AS BIGINT) AS registered,
+           bool_or(NOT r.is_published) AS has_unpublished
+    FROM int_police_indicator_rows r
+    JOIN int_years y ON y.jaar = r.jaar AND y.police_count_from = r.period_kind
     GROUP BY ALL
 )
 SELECT w.wijk_code, w.jaar, i.indicator,

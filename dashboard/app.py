@@ -18,7 +18,7 @@ import streamlit as st  # noqa: E402
 from dashboard import templates, ui  # noqa: E402
 
 st.set_page_config(page_title="Veiligheidsindex", page_icon="🛡️", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 
 marts = ui.load_or_stop(ensure_selection=False)
 page = st.navigation(ui.make_pages())

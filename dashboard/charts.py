@@ -22,13 +22,15 @@ from datetime import date
 import altair as alt
 import polars as pl
 
-from pipeline.scorecard import category_label, fmt_date, fmt_num, rag_text, status_label
+from pipeline.scorecard import category_label, fmt_date, fmt_interval, fmt_num, join_interval, rag_text, status_label
 
 NO_INDEX = "Geen index"
 NO_INDEX_COLOUR = "#d9d9d9"
 # Colours for lines and parts that do not clash with the red-to-green category colours.
 SERIES_COLOURS = ["#1f4e79", "#7b3294", "#17a2b8", "#8c8c8c"]
-PART_COLOURS = {"Objectief": "#1f4e79", "Subjectief": "#9ab8d8"}
+THEME_SCORE = "Themascore met 95%-interval"
+PART_COLOURS = {"Objectief": "#1f4e79", "Subjectief": "#9ab8d8", THEME_SCORE: "#1a1a1a"}
+INDICATIEF_SUFFIX = " (indicatief)"  # beside a wijk-year figure from fewer than 100 respondents
 LEVEL_COLOURS = {"Deze wijk": "#1f4e79", "Gebied": "#7b3294", "Hele stad": "#8c8c8c"}
 INDEX_MIN, INDEX_MAX = 1.0, 10.0
 INDEX_SCALE = alt.Scale(domain=[INDEX_MIN, INDEX_MAX], nice=False, zero=False)
@@ -160,19 +162,23 @@ def _mid_year(year: int) -> str:
 
 def index_points(series: pl.DataFrame, selected_year: int | None = None) -> pl.DataFrame:
     """Published years of one series with display strings; `segment` breaks the line at a year
-    without index; `selected` marks the selected year."""
+    without index; `selected` marks the selected year; `indicatief` (wijk-years with few
+    respondents) draws an open dot and says so in the tooltip."""
     frame = (series.sort("jaar").with_columns(pl.col("index").is_null().cum_sum().alias("segment"))
              .filter(pl.col("index").is_not_null()))
     rows = [{
         "date": _mid_year(r["jaar"]), "index": r["index"], "ci_laag": r["ci_laag"], "ci_hoog": r["ci_hoog"],
-        "segment": r["segment"], "Jaar": str(r["jaar"]), "Index": fmt_num(r["index"]),
-        "Interval": f"{fmt_num(r['ci_laag'])} – {fmt_num(r['ci_hoog'])}",
+        "segment": r["segment"], "Jaar": str(r["jaar"]),
+        "Index": fmt_num(r["index"]) + (INDICATIEF_SUFFIX if r.get("indicatief") else ""),
+        "Interval": fmt_interval(r["ci_laag"], r["ci_hoog"], r["index"]),
         "selected": selected_year is not None and r["jaar"] == selected_year,
+        "indicatief": bool(r.get("indicatief")),
         **({"Reeks": r["reeks"], "sort_key": r["sort_key"]} if "reeks" in r else {}),
     } for r in frame.to_dicts()]
     return pl.DataFrame(rows, schema={
         "date": pl.String, "index": pl.Float64, "ci_laag": pl.Float64, "ci_hoog": pl.Float64,
         "segment": pl.Int64, "Jaar": pl.String, "Index": pl.String, "Interval": pl.String, "selected": pl.Boolean,
+        "indicatief": pl.Boolean,
         **({"Reeks": pl.String, "sort_key": pl.Int64} if "reeks" in series.columns else {})})
 
 
@@ -189,7 +195,10 @@ def index_trend(categories: list[dict], domain: list[str], height: int = 260, co
     band = alt.Chart(points).mark_area(opacity=0.25, color=colour).encode(
         x=x, y=alt.Y("ci_laag:Q", scale=INDEX_SCALE, axis=axis, title=None), y2="ci_hoog:Q", detail="segment:N")
     line = alt.Chart(points).mark_line(color=colour, strokeWidth=2.5).encode(x=x, y=y, detail="segment:N")
-    dots = alt.Chart(points).mark_point(color=colour, filled=True, size=45).encode(x=x, y=y, tooltip=tooltip)
+    # an open dot: the year is indicatief (fewer than 100 respondents)
+    dots = alt.Chart(points).mark_point(color=colour, filled=True, size=45, strokeWidth=1.5).encode(
+        x=x, y=y, tooltip=tooltip, stroke=alt.value(colour),
+        fill=alt.condition("datum.indicatief", alt.value("white"), alt.value(colour)))
     ring = alt.Chart(points).transform_filter("datum.selected").mark_point(
         color=colour, size=260, strokeWidth=2).encode(x=x, y=y, tooltip=tooltip)
     return alt.layer(*_bands(categories), band, line, dots, ring, height=height)
@@ -240,7 +249,9 @@ def tile_data(wijken_year: pl.DataFrame) -> pl.DataFrame:
         "wijk_code",
         pl.col("wijk_naam").alias("Wijk"), pl.col("gebied_naam").alias("Gebied"),
         pl.col("categorie").map_elements(category_label, return_dtype=pl.String).fill_null(NO_INDEX).alias("Categorie"),
-        pl.col("index").map_elements(fmt_num, return_dtype=pl.String).fill_null("–").alias("Index"),
+        (pl.col("index").map_elements(fmt_num, return_dtype=pl.String)
+         + pl.when(pl.col("indicatief")).then(pl.lit(INDICATIEF_SUFFIX)).otherwise(pl.lit(""))
+         ).fill_null("–").alias("Index"),
         (pl.col("tile_x") + 0.04).alias("x0"), (pl.col("tile_x") + 0.96).alias("x1"),
         (pl.col("tile_y") + 0.04).alias("y0"), (pl.col("tile_y") + 0.96).alias("y1"),
         (pl.col("tile_x") + 0.5).alias("xm"), (pl.col("tile_y") + 0.5).alias("ym"),
@@ -368,26 +379,51 @@ def prestaties_timeline(domain: list[str], axis_extent: int | None = None) -> al
 
 
 def theme_parts_data(themes: pl.DataFrame) -> pl.DataFrame:
-    """From scorecard.theme_frame (display strings): one row per theme and part with a value."""
+    """From scorecard.theme_frame (display strings): one row per theme and part with a value, and
+    one row per theme for its score with its 95% interval (low/high, 'Interval')."""
+    def number(column: str) -> pl.Expr:
+        return pl.col(column).str.replace(",", ".").cast(pl.Float64)
+
     long = themes.select("Thema", "Objectief", "Subjectief").unpivot(
         index="Thema", variable_name="Deel", value_name="Score")
-    return long.filter(pl.col("Score") != "").with_columns(
-        pl.col("Score").str.replace(",", ".").cast(pl.Float64).alias("value"))
+    parts = long.filter(pl.col("Score") != "").with_columns(
+        number("Score").alias("value"), pl.lit(None, pl.Float64).alias("low"), pl.lit(None, pl.Float64).alias("high"),
+        pl.lit("").alias("Interval"))
+    scores = themes.filter(pl.col("Themascore") != "").select(
+        "Thema", pl.lit(THEME_SCORE).alias("Deel"), pl.col("Themascore").alias("Score"),
+        number("Themascore").alias("value"),
+        pl.when(pl.col("Ondergrens 95%-interval") != "").then(number("Ondergrens 95%-interval")).alias("low"),
+        pl.when(pl.col("Bovengrens 95%-interval") != "").then(number("Bovengrens 95%-interval")).alias("high"),
+        pl.struct("Ondergrens 95%-interval", "Bovengrens 95%-interval").map_elements(
+            lambda r: join_interval(r["Ondergrens 95%-interval"], r["Bovengrens 95%-interval"]),
+            return_dtype=pl.String).alias("Interval"))
+    return pl.concat([parts, scores.select(parts.columns)])
 
 
 def theme_parts(categories: list[dict], theme_order: list[str]) -> alt.LayerChart:
     """Template (dataset 'parts' = theme_parts_data): per theme the objective and subjective part
-    score (1–10), category bands behind."""
-    bars = alt.Chart(_named("parts")).mark_bar(height=9, clip=True).encode(
+    score (1–10) as bars and the theme score as a dot with its 95% interval, category bands behind."""
+    data = _named("parts")
+    y = alt.Y("Thema:N", sort=theme_order, title=None)
+    offset = alt.YOffset("Deel:N", sort=list(PART_COLOURS))
+    colour = alt.Color("Deel:N", scale=alt.Scale(domain=list(PART_COLOURS), range=list(PART_COLOURS.values())),
+                       legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=260))  # never clipped on a phone
+    bars = alt.Chart(data).transform_filter(f"datum.Deel != '{THEME_SCORE}'").mark_bar(height=9, clip=True).encode(
         # bars grow from 1, the bottom of the scale, not from 0
         x=alt.X("value:Q", title="Score (1–10)", scale=INDEX_SCALE), x2=alt.X2(datum=INDEX_MIN),
-        y=alt.Y("Thema:N", sort=theme_order, title=None),
-        yOffset=alt.YOffset("Deel:N", sort=list(PART_COLOURS)),
-        color=alt.Color("Deel:N", scale=alt.Scale(domain=list(PART_COLOURS), range=list(PART_COLOURS.values())),
-                        legend=alt.Legend(title=None, orient="bottom", direction="horizontal")),
+        y=y, yOffset=offset, color=colour,
         tooltip=[alt.Tooltip("Thema:N"), alt.Tooltip("Deel:N"), alt.Tooltip("Score:N")],
     )
-    return alt.layer(*_bands(categories, axis="x", labels=False), bars, height=340).resolve_scale(color="independent")
+    score = alt.Chart(data).transform_filter(f"datum.Deel == '{THEME_SCORE}'")
+    tooltip = [alt.Tooltip("Thema:N"), alt.Tooltip("Score:N", title="Themascore"),
+               alt.Tooltip("Interval:N", title="95%-interval")]
+    interval = score.mark_rule(strokeWidth=2, clip=True).encode(
+        x=alt.X("low:Q", scale=INDEX_SCALE), x2="high:Q", y=y, yOffset=offset, color=colour, tooltip=tooltip)
+    dot = score.mark_point(filled=True, size=36, opacity=1, clip=True).encode(
+        x=alt.X("value:Q", scale=INDEX_SCALE), y=y, yOffset=offset, color=colour, tooltip=tooltip)
+    # one inner layer, so parts and theme score share one colour legend (the bands have their own scale)
+    return alt.layer(*_bands(categories, axis="x", labels=False), alt.layer(bars, interval, dot),
+                     height=380).resolve_scale(color="independent")
 
 
 def contributions_data(themes: pl.DataFrame) -> tuple[pl.DataFrame, float]:

@@ -18,9 +18,8 @@ import polars as pl
 import streamlit as st
 
 from pipeline import PROJECT_ROOT
-from pipeline.method import load_method
 from pipeline.scorecard import (MANIFEST, Marts, MartsError, MartsNotFound,
-                                PublicationInProgress, read_marts)
+                                PublicationInProgress, published_method, read_marts)
 
 ENV_VAR = "VI_MARTS_DIR"
 
@@ -72,9 +71,14 @@ def years(marts: Marts) -> list[int]:
     return sorted(int(y) for y in marts["wijk_index"].get_column("jaar").unique().drop_nulls())
 
 
-def categories() -> list[dict]:
-    """Category bounds and colours from the method config, in order onveilig -> veilig."""
-    return [dict(c) for c in load_method()["categories"]]
+def categories(marts: Marts | None = None) -> list[dict]:
+    """Category bounds and colours of the publication's method, in order onveilig -> veilig."""
+    return [dict(c) for c in published_method(marts)["categories"]]
+
+
+def method(marts: Marts) -> dict:
+    """The resolved method config the publication was computed with (methode.json)."""
+    return published_method(marts)
 
 
 def wijk_info(marts: Marts, wijk_code: str) -> dict:
@@ -93,7 +97,8 @@ def wijk_series(marts: Marts, wijk_code: str) -> pl.DataFrame:
 def wijk_year(marts: Marts, jaar: int) -> pl.DataFrame:
     """Every wijk (also those without tile or index) with its index row of one year."""
     wi = marts["wijk_index"].filter(pl.col("jaar") == jaar).select(
-        "wijk_code", "index", "categorie", "ci_laag", "ci_hoog", "verschil", "verschil_significant", "reden")
+        "wijk_code", "index", "categorie", "ci_laag", "ci_hoog", "verschil", "verschil_significant",
+        "detecteerbaar_verschil", "indicatief", "reden")
     return marts["wijken"].join(wi, on="wijk_code", how="left")
 
 
@@ -108,7 +113,7 @@ def comparison(marts: Marts, wijk_code: str) -> pl.DataFrame:
     info = wijk_info(marts, wijk_code)
     wijk = wijk_series(marts, wijk_code).select(
         pl.lit(info.get("wijk_naam", wijk_code)).alias("reeks"), pl.lit(0).alias("sort_key"),
-        "jaar", "index", "ci_laag", "ci_hoog")
+        "jaar", "index", "ci_laag", "ci_hoog", "indicatief")
     groups = marts["groep_index"]
     gebied = groups.filter((pl.col("groep_soort") == "gebied") & (pl.col("groep_code") == info.get("gebied_code")))
     wijktype = groups.filter((pl.col("groep_soort") == "wijktype") & (pl.col("groep_code") == info.get("wijktype")))
@@ -121,14 +126,17 @@ def comparison(marts: Marts, wijk_code: str) -> pl.DataFrame:
         stad_series(marts).select(pl.lit("Stad").alias("reeks"), pl.lit(3).alias("sort_key"),
                                   "jaar", "index", "ci_laag", "ci_hoog"),
     ]
-    return pl.concat([p.with_columns(pl.col("jaar").cast(pl.Int64), pl.col("sort_key").cast(pl.Int64))
+    # only a wijk-year can be indicatief (a group or the city pools many respondents)
+    return pl.concat([p.with_columns(pl.col("jaar").cast(pl.Int64), pl.col("sort_key").cast(pl.Int64),
+                                     (pl.col("indicatief") if "indicatief" in p.columns
+                                      else pl.lit(None)).cast(pl.Boolean).alias("indicatief"))
                       for p in parts]).sort("sort_key", "jaar")
 
 
 def monthly(marts: Marts, source: str, wijk_code: str) -> pl.DataFrame:
     """Monthly counts of one wijk per indicator (politie_maand or meldingen_maand).
     Meldingen outside the index's indicators are summed as 'overig'."""
-    labels = {i["indicator"]: i["label"] for i in load_method()["indicators"]}
+    labels = {i["indicator"]: i["label"] for i in published_method(marts)["indicators"]}
     frame = marts[f"{source}_maand"].filter(pl.col("wijk_code") == wijk_code)
     frame = frame.with_columns(pl.col("indicator").fill_null("overig"))
     out = frame.group_by("periode", "indicator").agg(pl.col("aantal").sum().cast(pl.Float64))

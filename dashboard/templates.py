@@ -14,7 +14,6 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard import charts, data
-from pipeline.method import load_method
 from pipeline.scorecard import Marts
 
 
@@ -29,8 +28,8 @@ def _get(marts: Marts, key: tuple, build) -> dict:
     return _spec((marts.publication_id, *key), build)
 
 
-def _theme_order() -> list[str]:
-    return [t["label"] for t in load_method()["themes"]]
+def _theme_order(marts: Marts) -> list[str]:
+    return [t["label"] for t in data.method(marts)["themes"]]
 
 
 def wijk_domain(marts: Marts) -> list[str]:
@@ -41,12 +40,12 @@ def wijk_domain(marts: Marts) -> list[str]:
 
 def stad_trend(marts: Marts) -> dict:
     return _get(marts, ("stad_trend",), lambda: charts.index_trend(
-        data.categories(), charts.year_domain(data.years(marts))))
+        data.categories(marts), charts.year_domain(data.years(marts))))
 
 
 def category_counts(marts: Marts) -> dict:
     """Fully built (the data is the same for every selection)."""
-    categories = data.categories()
+    categories = data.categories(marts)
     return _get(marts, ("categorie_aantallen",), lambda: charts.with_data(
         charts.to_spec(charts.category_counts(categories)),
         {"counts": charts.category_counts_data(data.category_counts(marts), categories)}))
@@ -59,12 +58,12 @@ def tile_grid(marts: Marts) -> tuple[int, int]:
 
 def tile_map(marts: Marts) -> dict:
     columns, rows = tile_grid(marts)
-    return _get(marts, ("kaart", columns, rows), lambda: charts.tile_map(data.categories(), columns, rows))
+    return _get(marts, ("kaart", columns, rows), lambda: charts.tile_map(data.categories(marts), columns, rows))
 
 
 def wijk_trend(marts: Marts) -> dict:
     return _get(marts, ("wijk_trend",), lambda: charts.index_trend(
-        data.categories(), wijk_domain(marts), axis_extent=48))
+        data.categories(marts), wijk_domain(marts), axis_extent=48))
 
 
 def timeline(marts: Marts) -> dict:
@@ -72,16 +71,16 @@ def timeline(marts: Marts) -> dict:
 
 
 def theme_parts(marts: Marts) -> dict:
-    return _get(marts, ("themas",), lambda: charts.theme_parts(data.categories(), _theme_order()))
+    return _get(marts, ("themas",), lambda: charts.theme_parts(data.categories(marts), _theme_order(marts)))
 
 
 def contributions(marts: Marts) -> dict:
-    return _get(marts, ("bijdragen",), lambda: charts.contributions(data.categories(), _theme_order()))
+    return _get(marts, ("bijdragen",), lambda: charts.contributions(data.categories(marts), _theme_order(marts)))
 
 
 def comparison(marts: Marts) -> dict:
     return _get(marts, ("vergelijking",), lambda: charts.comparison_lines(
-        data.categories(), charts.year_domain(data.years(marts))))
+        data.categories(marts), charts.year_domain(data.years(marts))))
 
 
 MONTHLY_TITLES = {"politie": "Politie: misdrijven per maand", "meldingen": "Meldingen openbare ruimte per maand"}

@@ -1,6 +1,7 @@
 """Shared Streamlit helpers: loading the publication (or saying plainly why not), the selected
 wijk and year (session state mirrored in the URL so links and page switches keep them), and the
-way a change is shown (significant or noise)."""
+way a change and an indicatief figure are marked (the words themselves come from
+pipeline.scorecard, so screen and CSV say the same)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from dashboard import data
-from pipeline.scorecard import Marts, fmt_num
+from html import escape
+
+from pipeline.scorecard import Marts, indicative_note
 
 WIJK = "vi_wijk"  # canonical selection in st.session_state (widgets have their own keys)
 JAAR = "vi_jaar"
@@ -106,31 +109,44 @@ def show_chart(spec_dict: dict, **kwargs):
     return st.vega_lite_chart(spec=spec_dict, **kwargs)
 
 
-def change_text(verschil: float | None, significant: bool | None) -> str:
-    """'▲ +0,7' / '▼ -0,4' for a significant change, '≈ +0,2' for noise, '–' for none."""
-    if verschil is None:
-        return "–"
-    if not significant:
-        return f"≈ {fmt_num(verschil, sign=True)}"
-    return f"{'▲' if verschil > 0 else '▼'} {fmt_num(verschil, sign=True)}"
+UP, DOWN = "▲", "▼"
+INDICATIEF = "indicatief"
 
 
-def change_from_display(verschil: str, significant: str) -> str:
-    """The same marks from the exported strings ('+0,7', 'ja'), so table and CSV agree."""
-    if not verschil:
+def change_marker(judgement: str, significant: str, verschil: str) -> str:
+    """A change as shown in lists and tables, from the exported strings (scorecard.headline):
+    '▲ aantoonbaar veiliger (+0,7)', or the plain 'niet aantoonbaar veranderd (...)'; '–' for none."""
+    if not judgement:
         return "–"
     if significant != "ja":
-        return f"≈ {verschil}"
-    return f"{'▼' if verschil.startswith('-') else '▲'} {verschil}"
+        return judgement
+    return f"{DOWN if verschil.startswith('-') else UP} {judgement}"
+
+
+def change_line(summary: dict) -> str:
+    """The judgement of a headline change (scorecard.headline) as a line under its metric, wrapped,
+    never cut off: green/red with an arrow when aantoonbaar, grey otherwise."""
+    text = change_marker(summary["Oordeel verandering"], summary["Verandering aantoonbaar"],
+                         summary["Verschil met vorig jaar"])
+    if text == "–":
+        return ""
+    return f"<div style='{change_style(text)};font-size:0.9rem;margin:-0.6rem 0 0.6rem;line-height:1.35'>{escape(text)}</div>"
 
 
 def change_style(text: str) -> str:
-    """CSS for a change cell: colour only for a significant change, grey for noise."""
-    if text.startswith("▲"):
+    """CSS for a change cell: colour only for a significant change, grey when it is not aantoonbaar."""
+    if text.startswith(UP):
         return "color: #1e8449; font-weight: 600"
-    if text.startswith("▼"):
+    if text.startswith(DOWN):
         return "color: #c0392b; font-weight: 600"
-    return "color: #9a9a9a"
+    return "color: #7a7a7a"
+
+
+def indicatief_badge(marts: Marts) -> str:
+    """An inline 'indicatief' label with its explanation on hover (markdown with inline HTML)."""
+    return (f"<span title='{escape(indicative_note(marts), quote=True)}' style='background:#fdebd0;color:#7e5109;"
+            "padding:1px 8px;border-radius:8px;font-size:0.8em;font-weight:600;cursor:help;white-space:nowrap'>"
+            f"{INDICATIEF}</span>")
 
 
 def category_badge(category: str | None, colour: str | None) -> str:
@@ -141,8 +157,8 @@ def category_badge(category: str | None, colour: str | None) -> str:
             f"font-weight:600'>{category}</span>")
 
 
-def colour_of(category: str | None) -> str | None:
-    for c in data.categories():
+def colour_of(category: str | None, marts: Marts | None = None) -> str | None:
+    for c in data.categories(marts):
         if c["category"] == category:
             return c["colour"]
     return None

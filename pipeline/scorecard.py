@@ -8,6 +8,8 @@ Public API (used by the dashboard and the CLI `export-scorecard`):
   scorecard_rows(marts, wijk_code, jaar)      -> polars frame Sectie/Onderwerp/Kenmerk/Waarde
   all_wijken_frame(marts, jaar)               -> polars frame, one row per wijk
   to_dutch_csv(frame)                         -> bytes (UTF-8 BOM, ';', decimal comma)
+  fmt_interval(low, high, centre)             -> '5,66 – 5,74' (as many decimals as it needs)
+  change_judgement(verschil, significant, d)  -> 'niet aantoonbaar veranderd (+0,1; pas vanaf ±0,8 aantoonbaar)'
   export_scorecard(marts_dir, wijk_code, jaar) -> bytes
   export_all_wijken(marts_dir, jaar)          -> bytes
 """
@@ -28,7 +30,8 @@ import polars as pl
 
 from pipeline.labels import reden_label
 from pipeline.method import load_method
-from pipeline.publish import MANIFEST, PublicationMissing, published_files, read_publication
+from pipeline.publish import (MANIFEST, PublicationMissing, published_files, read_publication,
+                              read_published_method)
 
 # The files of one publication, as pipeline/publish.py writes them.
 MART_NAMES = tuple(name.removesuffix(".parquet") for name in published_files())
@@ -38,6 +41,10 @@ MART_NAMES = tuple(name.removesuffix(".parquet") for name in published_files())
 INDEX_DECIMALS = 1
 # Per-theme contributions to a change are an eighth of a theme change: two decimals.
 CONTRIBUTION_DECIMALS = 2
+# An interval or a change gets more decimals only where one would hide the difference
+# ('5,7 – 5,7'); never more than this.
+MAX_DECIMALS = 3
+INTERVAL_DASH = " – "
 
 
 class MartsError(Exception):
@@ -59,6 +66,9 @@ class Marts:
     directory: Path
     manifest: dict
     frames: dict[str, pl.DataFrame] = field(repr=False)
+    # The resolved method config the publication was computed with (publish.read_published_method),
+    # not whatever the config files say today.
+    method: dict = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         return self.frames[name]
@@ -86,7 +96,17 @@ def read_marts(marts_dir: Path, attempts: int = 20) -> Marts:
             "Probeer het over een minuut opnieuw.") from None
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise MartsError(f"Een bestand in {marts_dir} is niet leesbaar ({exc}). Draai de pipeline opnieuw.") from None
-    return Marts(marts_dir, manifest, frames)
+    try:
+        method = read_published_method(marts_dir, manifest)
+    except (OSError, ValueError) as exc:
+        raise MartsError(f"De methode van de publicatie in {marts_dir} is niet leesbaar ({exc}). "
+                         "Draai de pipeline opnieuw.") from None
+    return Marts(marts_dir, manifest, frames, method)
+
+
+def published_method(marts) -> dict:
+    """The method config of this publication; today's default config only for bare frame mappings."""
+    return getattr(marts, "method", None) or load_method()
 
 
 # --------------------------------------------------------------------------------------------
@@ -108,6 +128,88 @@ def fmt_num(value: float | None, decimals: int = INDEX_DECIMALS, sign: bool = Fa
     if sign and rounded > 0:
         text = "+" + text
     return text.replace(".", ",")
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and not (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
+
+
+def decimals_needed(values, decimals: int = INDEX_DECIMALS, most: int = MAX_DECIMALS) -> int:
+    """The fewest decimals (at least `decimals`, at most `most`) at which values that differ stay
+    different once rounded. Values equal at `most` decimals (an interval clipped at 10) do not count."""
+    values = [v for v in values if _finite(v)]
+    for d in range(decimals, most):
+        texts = [fmt_num(v, d) for v in values]
+        if all(texts[i] != texts[j] or fmt_num(values[i], most) == fmt_num(values[j], most)
+               for i in range(len(values)) for j in range(i + 1, len(values))):
+            return d
+    return most
+
+
+def interval_bounds(low: float | None, high: float | None, centre: float | None = None,
+                    decimals: int = INDEX_DECIMALS) -> tuple[str, str]:
+    """Both bounds of a 95% interval with the decimals they need to differ from each other and from
+    the estimate: (5.686, 5.743) around 5.71 is ('5,69', '5,74'), never ('5,7', '5,7')."""
+    if not (_finite(low) and _finite(high)):
+        return "", ""
+    d = decimals_needed((low, high, centre), decimals)
+    return fmt_num(low, d), fmt_num(high, d)
+
+
+def fmt_interval(low: float | None, high: float | None, centre: float | None = None,
+                 decimals: int = INDEX_DECIMALS) -> str:
+    """'5,69 – 5,74' (see interval_bounds); '' without an interval."""
+    return join_interval(*interval_bounds(low, high, centre, decimals))
+
+
+def join_interval(low: str, high: str) -> str:
+    """Two formatted bounds as one interval text ('' when there is none)."""
+    return f"{low}{INTERVAL_DASH}{high}" if low and high else ""
+
+
+def change_parts(verschil: float | None, significant: bool | None,
+                 detectable: float | None) -> tuple[str, str]:
+    """The change and, when it is not significant, the smallest change that would have been
+    detected (80% power), with the same decimals: at least the first digit of that threshold
+    (the city's ±0,06 is not ±0,1), and enough that a real change does not read '+0,0' and the
+    two do not round to the same number. The threshold is left out beside a significant change:
+    it can be larger than a change that was detected, which would read as a contradiction."""
+    if not _finite(verschil):
+        return "", ""
+    threshold = detectable if _finite(detectable) and detectable > 0 and not significant else None
+    base = INDEX_DECIMALS
+    if threshold is not None:
+        base = min(MAX_DECIMALS, max(base, -math.floor(math.log10(threshold))))
+    values = [abs(verschil), threshold] + ([0.0] if significant and verschil else [])
+    d = decimals_needed(values, base)
+    return fmt_num(verschil, d, sign=True), fmt_num(threshold, d) if threshold is not None else ""
+
+
+def change_judgement(verschil: float | None, significant: bool | None, detectable: float | None,
+                     since: int | None = None) -> str:
+    """How a change since last year reads for a bestuurder. Not significant is 'niet aantoonbaar
+    veranderd' (not 'gelijk gebleven': the data cannot tell), with the change that would have
+    been detected beside it."""
+    change, threshold = change_parts(verschil, significant, detectable)
+    if not change:
+        return ""
+    when = f" t.o.v. {since}" if since is not None else ""
+    if significant:
+        return f"aantoonbaar {'veiliger' if verschil > 0 else 'onveiliger'}{when} ({change})"
+    limit = f"; pas vanaf ±{threshold} aantoonbaar" if threshold else ""
+    return f"niet aantoonbaar veranderd{when} ({change}{limit})"
+
+
+def indicative_threshold(marts) -> int | None:
+    """Respondents below which a published figure is indicatief (method v2); None under v1."""
+    return published_method(marts)["params"].get("indicative_below")
+
+
+def indicative_note(marts) -> str:
+    """What 'indicatief' means, for hover texts, captions and the scorecard."""
+    n = indicative_threshold(marts) or 100
+    return (f"Indicatief: minder dan {n} respondenten in de enquête. De onzekerheid is dan groter dan het "
+            "95%-interval laat zien; lees het cijfer als een aanwijzing, niet als een vaststelling.")
 
 
 def fmt_int(value: int | float | None, thousands: bool = True) -> str:
@@ -133,12 +235,12 @@ def status_label(status: str | None) -> str:
     return status.replace("_", " ") if status else ""
 
 
-def theme_labels() -> dict[str, str]:
-    return {t["theme"]: t["label"] for t in load_method()["themes"]}
+def theme_labels(marts=None) -> dict[str, str]:
+    return {t["theme"]: t["label"] for t in published_method(marts)["themes"]}
 
 
-def indicator_labels() -> dict[str, str]:
-    return {i["indicator"]: i["label"] for i in load_method()["indicators"]}
+def indicator_labels(marts=None) -> dict[str, str]:
+    return {i["indicator"]: i["label"] for i in published_method(marts)["indicators"]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,17 +281,28 @@ def index_summary(marts, wijk_code: str, jaar: int) -> dict[str, str]:
     return headline(index_row(marts, wijk_code, jaar))
 
 
-def headline(row: Mapping[str, Any]) -> dict[str, str]:
-    """A wijk_index row's headline figures as displayed (scorecard, all-wijken CSV and pages)."""
+HEADLINE_COLUMNS = ("Index", "Categorie", "Ondergrens 95%-interval", "Bovengrens 95%-interval", "Indicatief",
+                    "Verschil met vorig jaar", "Verandering aantoonbaar", "Pas aantoonbaar vanaf",
+                    "Oordeel verandering", "Reden geen index")
+
+
+def headline(row: Mapping[str, Any], since: int | None = None) -> dict[str, str]:
+    """A wijk_index (or stad_index) row's headline figures as displayed (scorecard, all-wijken CSV
+    and pages). `since` puts the comparison year into the judgement text."""
     published = row.get("index") is not None
-    verschil = row.get("verschil")
+    verschil, significant = row.get("verschil"), row.get("verschil_significant")
+    low, high = interval_bounds(row.get("ci_laag"), row.get("ci_hoog"), row.get("index")) if published else ("", "")
+    change, threshold = change_parts(verschil, significant, row.get("detecteerbaar_verschil"))
     return {
         "Index": fmt_num(row.get("index")),
         "Categorie": category_label(row.get("categorie")) if published else "",
-        "Ondergrens 95%-interval": fmt_num(row.get("ci_laag")) if published else "",
-        "Bovengrens 95%-interval": fmt_num(row.get("ci_hoog")) if published else "",
-        "Verschil met vorig jaar": fmt_num(verschil, sign=True),
-        "Verschil significant": fmt_bool(row.get("verschil_significant")) if verschil is not None else "",
+        "Ondergrens 95%-interval": low,
+        "Bovengrens 95%-interval": high,
+        "Indicatief": fmt_bool(row.get("indicatief")) if published else "",
+        "Verschil met vorig jaar": change,
+        "Verandering aantoonbaar": fmt_bool(significant) if change else "",
+        "Pas aantoonbaar vanaf": threshold,
+        "Oordeel verandering": change_judgement(verschil, significant, row.get("detecteerbaar_verschil"), since),
         "Reden geen index": "" if published else (reden_label(row.get("reden")) or "geen index gepubliceerd"),
     }
 
@@ -197,22 +310,28 @@ def headline(row: Mapping[str, Any]) -> dict[str, str]:
 def theme_frame(marts, wijk_code: str, jaar: int) -> pl.DataFrame:
     """The eight themes of one wijk-year: objective, subjective, theme score, contribution."""
     _check(marts, wijk_code, jaar)
-    labels = theme_labels()
+    labels = theme_labels(marts)
     order = {t: i for i, t in enumerate(labels)}
     scores = {r["thema"]: r for r in _frame(marts, "thema_scores").filter(
         (pl.col("wijk_code") == wijk_code) & (pl.col("jaar") == jaar)).to_dicts()}
     rows = []
     for theme in sorted(labels, key=order.get):
         r = scores.get(theme, {})
+        low, high = interval_bounds(r.get("ci_laag"), r.get("ci_hoog"), r.get("score"))
         rows.append({
             "Thema": labels[theme],
             "Objectief": fmt_num(r.get("objectief")),
             "Subjectief": fmt_num(r.get("subjectief")),
             "Themascore": fmt_num(r.get("score")),
+            "Ondergrens 95%-interval": low,
+            "Bovengrens 95%-interval": high,
             "Bijdrage aan verschil": fmt_num(r.get("bijdrage"), CONTRIBUTION_DECIMALS, sign=True),
         })
-    return pl.DataFrame(rows, schema={k: pl.String for k in
-                                      ("Thema", "Objectief", "Subjectief", "Themascore", "Bijdrage aan verschil")})
+    return pl.DataFrame(rows, schema={k: pl.String for k in THEME_COLUMNS})
+
+
+THEME_COLUMNS = ("Thema", "Objectief", "Subjectief", "Themascore", "Ondergrens 95%-interval",
+                 "Bovengrens 95%-interval", "Bijdrage aan verschil")
 
 
 def wijk_prestaties(marts, wijk_code: str, jaar: int | None = None) -> pl.DataFrame:
@@ -256,9 +375,9 @@ def on_track_text(row: Mapping[str, Any]) -> str:
             f"pad {fmt_num(row.get('pad_waarde'), decimals)}, {row.get('meetjaar')})")
 
 
-def prestaties_display(frame: pl.DataFrame) -> pl.DataFrame:
+def prestaties_display(frame: pl.DataFrame, marts=None) -> pl.DataFrame:
     """Prestaties as shown on the Wijk and Prestaties pages and in the scorecard."""
-    themes = theme_labels()
+    themes = theme_labels(marts)
     rows = []
     for r in frame.to_dicts():
         rows.append({
@@ -295,20 +414,23 @@ def scorecard_rows(marts, wijk_code: str, jaar: int) -> pl.DataFrame:
     add("Wijk", "", "Jaar", jaar)
     add("Wijk", "", "Inwoners", fmt_int(row.get("inwoners"), thousands=False))
     add("Wijk", "", "Respondenten enquête", fmt_int(row.get("respondenten"), thousands=False))
-    for key, value in index_summary(marts, wijk_code, jaar).items():
+    for key, value in headline(row, since=jaar - 1).items():
         if key == "Verschil met vorig jaar":
             key = f"Verschil met {jaar - 1}"
         add("Index", "", key, value)
+        if key == "Indicatief" and value == "ja":  # applies to every figure of this scorecard
+            add("Index", "", "Toelichting indicatief", indicative_note(marts))
     for theme in theme_frame(marts, wijk_code, jaar).to_dicts():
-        for key in ("Objectief", "Subjectief", "Themascore", "Bijdrage aan verschil"):
+        for key in THEME_COLUMNS[1:]:
             add("Thema", theme["Thema"], key, theme[key])
-    for p in prestaties_display(wijk_prestaties(marts, wijk_code, jaar)).to_dicts():
+    for p in prestaties_display(wijk_prestaties(marts, wijk_code, jaar), marts).to_dicts():
         subject = f"{p['Prestatie']}: {p['Omschrijving']}"
         for key in ("Voor", "Thema", "Partner", "Status", "Looptijd", "Laatste voortgang", "Op koers",
                     "Voortgang verouderd"):
             add("Prestatie", subject, key, p[key])
     manifest = getattr(marts, "manifest", None) or {}
     add("Bron", "", "Methode", manifest.get("methode") or row.get("methode"))
+    add("Bron", "", "Methodekenmerk", (manifest.get("methode_hash") or "")[:12])
     add("Bron", "", "Basisjaar", manifest.get("basisjaar") or row.get("basisjaar"))
     add("Bron", "", "Publicatie", manifest.get("publicatie_id") or row.get("publicatie_id"))
     return pl.DataFrame(out, schema={c: pl.String for c in ("Sectie", "Onderwerp", "Kenmerk", "Waarde")},
@@ -318,17 +440,16 @@ def scorecard_rows(marts, wijk_code: str, jaar: int) -> pl.DataFrame:
 def all_wijken_frame(marts, jaar: int) -> pl.DataFrame:
     """Every wijk in one year, ranked by index (highest = safest first); unpublished ones last."""
     _check(marts, None, jaar)
-    labels = theme_labels()
+    labels = theme_labels(marts)
     wi = _frame(marts, "wijk_index").filter(pl.col("jaar") == jaar)
     names = _frame(marts, "wijken").select("wijk_code", "wijk_naam", "gebied_naam", "wijktype")
     wi = (names.join(wi.drop("wijk_naam", "gebied_naam", "wijktype", strict=False), on="wijk_code", how="left")
           .sort(pl.col("index").is_null(), pl.col("index"), pl.col("wijk_naam"),
                 descending=[False, True, False], nulls_last=True))
-    themes = (_frame(marts, "thema_scores").filter(pl.col("jaar") == jaar)
-              .select("wijk_code", "thema", "score"))
-    by_wijk: dict[str, dict[str, float]] = {}
+    themes = _frame(marts, "thema_scores").filter(pl.col("jaar") == jaar)
+    by_wijk: dict[str, dict[str, dict]] = {}
     for r in themes.iter_rows(named=True):
-        by_wijk.setdefault(r["wijk_code"], {})[r["thema"]] = r["score"]
+        by_wijk.setdefault(r["wijk_code"], {})[r["thema"]] = r
     rows = []
     rank = 0
     for r in wi.to_dicts():
@@ -345,11 +466,15 @@ def all_wijken_frame(marts, jaar: int) -> pl.DataFrame:
         }
         scores = by_wijk.get(r["wijk_code"], {})
         for theme, label in labels.items():
-            record[f"Thema {label}"] = fmt_num(scores.get(theme)) if published else ""
+            t = scores.get(theme, {}) if published else {}
+            low, high = interval_bounds(t.get("ci_laag"), t.get("ci_hoog"), t.get("score"))
+            record[f"Thema {label}"] = fmt_num(t.get("score"))
+            record[f"Thema {label} ondergrens 95%"] = low
+            record[f"Thema {label} bovengrens 95%"] = high
         rows.append(record)
-    columns = ["Rang", "Wijk", "Wijkcode", "Gebied", "Wijktype", "Jaar", "Index", "Categorie",
-               "Ondergrens 95%-interval", "Bovengrens 95%-interval", "Verschil met vorig jaar",
-               "Verschil significant", "Reden geen index", *(f"Thema {lab}" for lab in labels.values())]
+    columns = ["Rang", "Wijk", "Wijkcode", "Gebied", "Wijktype", "Jaar", *HEADLINE_COLUMNS,
+               *(f"Thema {lab}{part}" for lab in labels.values()
+                 for part in ("", " ondergrens 95%", " bovengrens 95%"))]
     return pl.DataFrame(rows, schema={c: pl.String for c in columns})
 
 

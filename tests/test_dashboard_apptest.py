@@ -30,14 +30,14 @@ PAGES = {  # page file -> its Dutch title (None: the title is the wijk name)
 SPANGEN = "BU05990323"
 
 
-def golden_marts_dir(tmp_path_factory) -> Path:
+def golden_marts_dir(tmp_path_factory, method: str | None = None) -> Path:
     """The golden raw data run through the real pipeline once per test session (shared by the
-    dashboard and scorecard tests)."""
-    marts = tmp_path_factory.getbasetemp() / "dashboard_golden_marts"
+    dashboard and scorecard tests); `method="v1"` for a publication with the old method."""
+    marts = tmp_path_factory.getbasetemp() / ("dashboard_golden_marts" + (f"_{method}" if method else ""))
     if not (marts / "publicatie.json").exists():
         assert GOLDEN_RAW.is_dir(), f"golden data ontbreekt: {GOLDEN_RAW}"
         from pipeline.cli import run_pipeline
-        run_pipeline(GOLDEN_RAW, marts, quiet=True)
+        run_pipeline(GOLDEN_RAW, marts, quiet=True, method=method)
     return marts
 
 
@@ -52,8 +52,10 @@ def copy_publication(source: Path, target: Path) -> Path:
     return target
 
 
-def republish(marts: Path, new_id: str, change=lambda name, frame: frame, switch: bool = True) -> Path:
-    """A new publication as the pipeline makes one: a complete directory first, then the manifest."""
+def republish(marts: Path, new_id: str, change=lambda name, frame: frame, switch: bool = True,
+              method=lambda config: config) -> Path:
+    """A new publication as the pipeline makes one: a complete directory first, then the manifest.
+    `change` edits a mart, `method` the published method config (methode.json)."""
     manifest = json.loads((marts / "publicatie.json").read_text())
     old = marts / "publicaties" / manifest["publicatie_id"]
     new = marts / "publicaties" / new_id
@@ -63,6 +65,9 @@ def republish(marts: Path, new_id: str, change=lambda name, frame: frame, switch
         if "publicatie_id" in frame.columns:
             frame = frame.with_columns(pl.lit(new_id).alias("publicatie_id"))
         change(path.name, frame).write_parquet(new / path.name)
+    if (old / "methode.json").exists():
+        config = method(json.loads((old / "methode.json").read_text()))
+        (new / "methode.json").write_text(json.dumps(config))
     if switch:
         tmp = marts / ".publicatie.json.tmp"
         tmp.write_text(json.dumps({**manifest, "publicatie_id": new_id}))
@@ -80,6 +85,24 @@ def dutch(value: float, decimals: int = 1) -> str:
 @pytest.fixture(scope="session")
 def golden_marts(tmp_path_factory) -> Path:
     return golden_marts_dir(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def golden_marts_v1(tmp_path_factory) -> Path:
+    return golden_marts_dir(tmp_path_factory, method="v1")
+
+
+def texts(at: AppTest) -> str:
+    """Everything readable on the page (markdown, captions, metrics and their help, subheaders)."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    parts += [e.value for e in at.error] + [h.value for h in at.subheader] + [i.value for i in at.info]
+    parts += [f"{m.label} {m.value} {m.help or ''}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def wijk_row(marts: Path, code: str, jaar: int) -> dict:
+    return (pl.read_parquet(marts / "wijk_index.parquet")
+            .filter((pl.col("wijk_code") == code) & (pl.col("jaar") == jaar)).row(0, named=True))
 
 
 def start(marts: Path, monkeypatch, query: dict | None = None) -> AppTest:
@@ -131,6 +154,30 @@ def test_stad_shows_city_index_of_latest_year(golden_marts, monkeypatch):
     wijk_index = pl.read_parquet(golden_marts / "wijk_index.parquet").filter(pl.col("jaar") == latest["jaar"])
     published = wijk_index.filter(pl.col("index").is_not_null()).height
     assert metric(at, "Wijken met een index").value == f"{published} van {wijk_index.height}"
+    # the golden city change of the latest year is not significant: judged, with its detectable change
+    assert latest["verschil_significant"] is False
+    page = texts(at)
+    assert f"niet aantoonbaar veranderd t.o.v. {latest['jaar'] - 1}" in page
+    assert f"pas vanaf ±{dutch(latest['detecteerbaar_verschil'])} aantoonbaar" in page
+    assert "gelijk gebleven" not in page and "ruis" not in page
+
+
+def test_city_interval_never_reads_equal_bounds(golden_marts, tmp_path, monkeypatch):
+    """A narrow city interval (many wijken) that rounds to '5,7 – 5,7' at one decimal gets two."""
+    marts = copy_publication(golden_marts, tmp_path / "marts")
+    latest = pl.read_parquet(golden_marts / "stad_index.parquet")["jaar"].max()
+
+    def narrow(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+        if name != "stad_index.parquet":
+            return frame
+        now = pl.col("jaar") == latest
+        return frame.with_columns(pl.when(now).then(pl.lit(v)).otherwise(pl.col(c)).alias(c)
+                                  for c, v in (("index", 5.714523), ("ci_laag", 5.686438), ("ci_hoog", 5.742608)))
+
+    republish(marts, "smal-interval", narrow)
+    at = start(marts, monkeypatch)
+    assert metric(at, f"Stadsindex {latest}").value == "5,7"
+    assert metric(at, "95%-interval").value == "5,69 – 5,74"
 
 
 def test_stad_year_change_updates_numbers_and_url(golden_marts, monkeypatch):
@@ -153,18 +200,30 @@ def test_stad_ranking_equals_all_wijken_csv(golden_marts, monkeypatch):
     header, body = rows[0], rows[1:]
     exported = {r[header.index("Wijk")]: r for r in body}
     assert len(table) == len(body)
+    seen_not_significant = False
     for _, shown in table.iterrows():
         r = exported[shown["Wijk"]]
         assert shown["Index"] == r[header.index("Index")]
         assert shown["Categorie"] == r[header.index("Categorie")]
-        assert shown["Verandering"].endswith(r[header.index("Verschil met vorig jaar")] or "–")
-        significant = r[header.index("Verschil significant")] == "ja"
-        assert shown["Verandering"][0] in (("▲", "▼") if significant else ("≈", "–"))
+        judgement = r[header.index("Oordeel verandering")]
+        assert shown["Verandering"].endswith(judgement or "–")
+        significant = r[header.index("Verandering aantoonbaar")] == "ja"
+        if significant:
+            assert shown["Verandering"][0] in ("▲", "▼") and "aantoonbaar" in judgement
+        elif judgement:
+            seen_not_significant = True
+            assert judgement.startswith("niet aantoonbaar veranderd (")
+            assert f"pas vanaf ±{r[header.index('Pas aantoonbaar vanaf')]} aantoonbaar" in judgement
+        # every golden wijk-year has fewer than 100 respondents: marked in the table and the CSV
+        assert shown["Let op"] == "indicatief" and r[header.index("Indicatief")] == "ja"
+    assert seen_not_significant
     # and the exported index is the mart's index, rounded as displayed
     wi = pl.read_parquet(golden_marts / "wijk_index.parquet").filter(pl.col("jaar") == jaar)
     for w in wi.iter_rows(named=True):
         code_row = next(r for r in body if r[header.index("Wijkcode")] == w["wijk_code"])
         assert code_row[header.index("Index")] == dutch(w["index"])
+        if not w["verschil_significant"]:
+            assert code_row[header.index("Pas aantoonbaar vanaf")] == dutch(w["detecteerbaar_verschil"])
 
 
 def test_wijk_page_reads_query_param_and_shows_wijk_index(golden_marts, monkeypatch):
@@ -172,15 +231,64 @@ def test_wijk_page_reads_query_param_and_shows_wijk_index(golden_marts, monkeypa
     at.switch_page("views/wijk.py").run()
     assert not at.exception
     assert at.title[0].value == "Spangen"
-    row = (pl.read_parquet(golden_marts / "wijk_index.parquet")
-           .filter((pl.col("wijk_code") == SPANGEN) & (pl.col("jaar") == 2022)).row(0, named=True))
+    row = wijk_row(golden_marts, SPANGEN, 2022)
     m = metric(at, "Index 2022")
     assert m.value == dutch(row["index"])
     assert metric(at, "95%-interval").value == f"{dutch(row['ci_laag'])} – {dutch(row['ci_hoog'])}"
-    # a significant change is shown as such, a non-significant one as noise
-    delta = m.delta or ""
-    assert ("significant" in delta) == bool(row["verschil_significant"])
-    assert dutch(abs(row["verschil"])) in delta
+    # Spangen 2022 improved significantly: judged as such, without a detectable-change remark
+    assert row["verschil_significant"] is True and row["verschil"] > 0
+    page = texts(at)
+    assert f"▲ aantoonbaar veiliger t.o.v. 2021 (+{dutch(row['verschil'])})" in page
+    assert "niet aantoonbaar" not in page
+
+
+def test_wijk_non_significant_change_reads_not_demonstrable(golden_marts, monkeypatch):
+    at = start(golden_marts, monkeypatch, {"wijk": SPANGEN, "jaar": "2021"})
+    at.switch_page("views/wijk.py").run()
+    assert not at.exception
+    row = wijk_row(golden_marts, SPANGEN, 2021)
+    assert row["verschil_significant"] is False
+    expected = (f"niet aantoonbaar veranderd t.o.v. 2020 ({dutch(row['verschil'])}; "
+                f"pas vanaf ±{dutch(row['detecteerbaar_verschil'])} aantoonbaar)")
+    page = texts(at)
+    assert expected in page
+    assert "gelijk gebleven" not in page and "ruis" not in page and "▲" not in page
+
+
+def test_indicatief_beside_figures_below_100_respondents(golden_marts, tmp_path, monkeypatch):
+    """Golden wijk-years all have fewer than 100 respondents (indicatief); a copy where Spangen 2022
+    has 150 shows no marker for it, while another wijk keeps its own."""
+    at = start(golden_marts, monkeypatch, {"wijk": SPANGEN, "jaar": "2022"})
+    at.switch_page("views/wijk.py").run()
+    assert wijk_row(golden_marts, SPANGEN, 2022)["indicatief"] is True
+    assert "indicatief" in metric(at, "Index 2022").label and "indicatief" in metric(at, "95%-interval").label
+    assert "minder dan 100 respondenten" in metric(at, "Index 2022").help
+    assert "indicatief" in " ".join(h.value for h in at.subheader)
+    assert any("de onzekerheid is groter dan het 95%-interval laat zien" in m.value for m in at.markdown)
+
+    marts = copy_publication(golden_marts, tmp_path / "marts")
+    spangen = (pl.col("wijk_code") == SPANGEN) & (pl.col("jaar") == 2022)
+
+    def enough(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+        if name != "wijk_index.parquet":
+            return frame
+        return frame.with_columns(pl.when(spangen).then(pl.lit(150)).otherwise(pl.col("respondenten")).alias("respondenten"),
+                                  pl.when(spangen).then(pl.lit(False)).otherwise(pl.col("indicatief")).alias("indicatief"))
+
+    republish(marts, "genoeg-respondenten", enough)
+    at = start(marts, monkeypatch, {"wijk": SPANGEN, "jaar": "2022"})
+    at.switch_page("views/wijk.py").run()
+    assert not at.exception
+    assert not [m.label for m in at.metric if "indicatief" in m.label]
+    assert not [h.value for h in at.subheader if "indicatief" in h.value]
+    assert not [m.value for m in at.markdown if "indicatief" in m.value]
+    trend = next(c.value for c in at.caption if c.value.startswith("Index per jaar"))
+    assert "indicatief (2019, 2020, 2021)" in trend  # the other years still are
+    at.switch_page("views/stad.py").run()
+    table = next(df.value for df in at.dataframe if "Rang" in getattr(df.value, "columns", []))
+    table = table.data if hasattr(table, "data") else table
+    marks = dict(zip(table["Wijk"], table["Let op"]))
+    assert marks["Spangen"] == "" and marks["Middelland"] == "indicatief"
 
 
 def test_wijk_change_and_year_change_keep_selection(golden_marts, monkeypatch):
@@ -221,10 +329,16 @@ def test_scorecard_csv_equals_wijk_page(golden_marts, monkeypatch):
     low, high = metric(at, "95%-interval").value.split(" – ")
     assert values[("Index", "", "Ondergrens 95%-interval")] == low
     assert values[("Index", "", "Bovengrens 95%-interval")] == high
+    assert values[("Index", "", "Indicatief")] == "ja"
+    assert "minder dan 100 respondenten" in values[("Index", "", "Toelichting indicatief")]
     themes = next(df.value for df in at.dataframe if "Objectief" in getattr(df.value, "columns", []))
     for _, theme in themes.iterrows():
         for part in ("Objectief", "Subjectief", "Themascore", "Bijdrage aan verschil"):
             assert values[("Thema", theme["Thema"], part)] == theme[part]
+        low, high = theme["95%-interval"].split(" – ")
+        assert values[("Thema", theme["Thema"], "Ondergrens 95%-interval")] == low
+        assert values[("Thema", theme["Thema"], "Bovengrens 95%-interval")] == high
+        assert theme["Let op"] == "indicatief"
     prestaties = next(df.value for df in at.dataframe if "Laatste voortgang" in getattr(df.value, "columns", []))
     exported = {k[1].split(": ", 1)[1]: v for k, v in values.items()
                 if k[0] == "Prestatie" and k[2] == "Laatste voortgang"}
@@ -313,3 +427,60 @@ def test_new_publication_is_picked_up(golden_marts, tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert metric(at, "Stadsindex").value == "9,9"
+
+
+def test_methode_page_shows_the_published_method(golden_marts, tmp_path, monkeypatch):
+    """The page reads the publication's methode.json, not today's config files: a publication whose
+    config differs (another label, hash and threshold) shows those."""
+    from pipeline.method import load_method
+    at = start(golden_marts, monkeypatch)
+    at.switch_page("views/methode.py").run()
+    assert not at.exception
+    manifest = json.loads((golden_marts / "publicatie.json").read_text())
+    page = texts(at)
+    facts = at.table[0].value
+    assert facts.loc["Methode", "Waarde"] == manifest["methode"] == "veiligheidsindex-v2"
+    assert facts.loc["Kenmerk", "Waarde"] == manifest["methode_hash"][:12]
+    assert "per respondent" in facts.loc["Onzekerheid berekend", "Waarde"]
+    assert facts.loc["Indicatief", "Waarde"] == "minder dan 100 respondenten"
+    assert "76%" in page and "23%" in page and "94%" in page and "5%" in page
+    assert "maatlat" in page and "niet aantoonbaar veranderd" in page
+    assert "Deze publicatie gebruikt methode v1" not in page
+
+    marts = copy_publication(golden_marts, tmp_path / "marts")
+
+    def other(config: dict) -> dict:
+        config["method"] = {**config["method"], "label": "veiligheidsindex-v2-proef", "hash": "f" * 64}
+        config["params"] = {**config["params"], "indicative_below": 80}
+        return config
+
+    republish(marts, "andere-methode", method=other)
+    at = start(marts, monkeypatch)
+    at.switch_page("views/methode.py").run()
+    facts = at.table[0].value
+    assert facts.loc["Methode", "Waarde"] == "veiligheidsindex-v2-proef" != load_method()["method"]["label"]
+    assert facts.loc["Kenmerk", "Waarde"] == "f" * 12
+    assert facts.loc["Indicatief", "Waarde"] == "minder dan 80 respondenten"
+
+
+def test_methode_page_under_a_v1_publication(golden_marts_v1, monkeypatch):
+    at = start(golden_marts_v1, monkeypatch)
+    at.switch_page("views/methode.py").run()
+    assert not at.exception
+    manifest = json.loads((golden_marts_v1 / "publicatie.json").read_text())
+    facts = at.table[0].value
+    assert facts.loc["Methode", "Waarde"] == manifest["methode"] == "veiligheidsindex-v1"
+    assert facts.loc["Kenmerk", "Waarde"] == manifest["methode_hash"][:12]
+    assert "onafhankelijke vragen" in facts.loc["Onzekerheid berekend", "Waarde"]
+    errors = " ".join(e.value for e in at.error)
+    assert "Deze publicatie gebruikt methode v1" in errors and "76%" in errors and "23%" in errors
+    assert "(methode v1)" in " ".join(h.value for h in at.subheader)
+
+
+def test_v1_publication_marks_nothing_indicatief(golden_marts_v1, monkeypatch):
+    at = start(golden_marts_v1, monkeypatch, {"wijk": SPANGEN, "jaar": "2021"})
+    at.switch_page("views/wijk.py").run()
+    assert not at.exception
+    page = texts(at)
+    assert "indicatief" not in page.lower()
+    assert "niet aantoonbaar veranderd t.o.v. 2020" in page

@@ -109,6 +109,13 @@ def choose(page, label: str, option: str, widget: str = "stSelectbox") -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def assert_no_equal_bounds(page) -> None:
+    """No interval on the page reads like '5,7 – 5,7'."""
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    same = re.findall(r"(?<![\d,])(\d+,\d+) – \1(?![\d,])", text)
+    assert not same, same
+
+
 def url(page) -> str:
     return page.evaluate("location.href")  # page.url can lag behind Streamlit's history updates
 
@@ -127,6 +134,9 @@ def test_dashboard_in_browser(server, page):
     settle(page)
     expect(page.get_by_role("heading", name="Veiligheid in de stad")).to_be_visible()
     expect(page.get_by_text("Stadsindex 2022")).to_be_visible()
+    # the city change of 2022 is not significant: said so, with the change that would have been detected
+    expect(page.get_by_text(re.compile(r"niet aantoonbaar veranderd t\.o\.v\. 2021 \(.*pas vanaf ±\d")).first).to_be_visible()
+    assert_no_equal_bounds(page)
     screenshot(page, "stad")
 
     # change the year in the sidebar
@@ -152,6 +162,12 @@ def test_dashboard_in_browser(server, page):
     assert scorecard.startswith(b"\xef\xbb\xbf")
     text = scorecard.decode("utf-8-sig")
     assert text.startswith("Sectie;Onderwerp;Kenmerk;Waarde") and "Wijk;;Wijk;Spangen" in text
+    assert "Index;;Indicatief;ja" in text and "Thema;Geweld;Ondergrens 95%-interval;" in text
+    # 90 respondents: 'indicatief' beside the figures, explained on hover
+    badge = page.locator("span[title^='Indicatief: minder dan 100 respondenten']").first
+    expect(badge).to_be_visible()
+    expect(page.get_by_text("Index 2022 · indicatief")).to_be_visible()
+    assert_no_equal_bounds(page)
     screenshot(page, "wijk")
 
     # a direct link to a wijk page (e.g. from the Prestaties page) selects that wijk
@@ -166,6 +182,7 @@ def test_dashboard_in_browser(server, page):
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
         screenshot(page, path)
     expect(page.get_by_text("Bekende beperking")).to_be_visible()
+    expect(page.get_by_role("cell", name="veiligheidsindex-v2", exact=True)).to_be_visible()  # the published method
 
     # Prestaties: select a row of a wijk agreement and follow its link to the wijk page
     page.get_by_role("link", name="Prestaties").first.click()

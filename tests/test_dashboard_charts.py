@@ -27,7 +27,7 @@ def valid(spec: dict) -> dict:
 
 
 def test_templates_with_data_are_valid_vega_lite(marts):
-    categories = data.categories()
+    categories = data.categories(marts)
     years = data.years(marts)
     domain = charts.timeline_domain(years, marts["prestaties"])
     order = [t["label"] for t in load_method()["themes"]]
@@ -37,7 +37,11 @@ def test_templates_with_data_are_valid_vega_lite(marts):
                                    {"points": charts.index_points(data.wijk_series(marts, SPANGEN), 2022)}))
     points = trend["datasets"]["points"]
     wi = data.wijk_series(marts, SPANGEN)
-    assert [p["Index"] for p in points] == [dutch(v) for v in wi["index"].to_list()]
+    # every golden wijk-year has fewer than 100 respondents: indicatief in the tooltip and an open dot
+    assert [p["Index"] for p in points] == [f"{dutch(v)} (indicatief)" for v in wi["index"].to_list()]
+    assert all(p["indicatief"] for p in points)
+    assert [p["Interval"] for p in points] == [f"{dutch(lo)} – {dutch(hi)}"
+                                               for lo, hi in zip(wi["ci_laag"].to_list(), wi["ci_hoog"].to_list())]
     assert [p["selected"] for p in points].count(True) == 1
 
     prestaties = wijk_prestaties(marts, SPANGEN)
@@ -46,7 +50,16 @@ def test_templates_with_data_are_valid_vega_lite(marts):
                                       height=charts.timeline_height(prestaties.height)))
     assert {r["Niveau"] for r in timeline["datasets"]["agreements"]} <= {"Deze wijk", "Gebied", "Hele stad"}
 
-    valid(charts.with_data(charts.theme_parts(categories, order).to_dict(), {"parts": charts.theme_parts_data(themes)}))
+    parts = valid(charts.with_data(charts.theme_parts(categories, order).to_dict(),
+                                   {"parts": charts.theme_parts_data(themes)}))["datasets"]["parts"]
+    # the theme score with its 95% interval from the mart, beside the two parts
+    mart = marts["thema_scores"].filter((pl.col("wijk_code") == SPANGEN) & (pl.col("jaar") == 2022))
+    scores = {r["Thema"]: r for r in parts if r["Deel"] == charts.THEME_SCORE}
+    assert len(scores) == len(order)
+    for t in mart.iter_rows(named=True):
+        shown = scores[t["thema"].capitalize()]
+        assert shown["Interval"] == f"{dutch(t['ci_laag'])} – {dutch(t['ci_hoog'])}"
+        assert abs(shown["low"] - t["ci_laag"]) < 0.051 and abs(shown["high"] - t["ci_hoog"]) < 0.051
     frame, limit = charts.contributions_data(themes)
     spec = valid(charts.with_data(charts.contributions(categories, order).to_dict(), {"contributions": frame},
                                   params={"limit": limit}))
@@ -69,6 +82,7 @@ def test_templates_with_data_are_valid_vega_lite(marts):
         charts.tile_map(categories, int(tiles["tile_x"].max()) + 1, int(tiles["tile_y"].max()) + 1).to_dict(),
         {"tiles": charts.tile_data(data.wijk_year(marts, 2022))}))
     assert len(tile_spec["datasets"]["tiles"]) == marts["wijken"].height
+    assert all(t["Index"].endswith(" (indicatief)") for t in tile_spec["datasets"]["tiles"])
     valid(charts.with_data(charts.category_counts(categories).to_dict(),
                            {"counts": charts.category_counts_data(data.category_counts(marts), categories)}))
 

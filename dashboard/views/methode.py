@@ -1,4 +1,6 @@
-"""Methode: how the index is made, from the versioned method config and the calibration mart."""
+"""Methode: how the index is made, from the method config the publication was computed with
+(methode.json in the publication, via pipeline.publish.read_published_method) — not from today's
+config files, which may have changed since — and the calibration mart."""
 
 import math
 from fractions import Fraction
@@ -6,17 +8,26 @@ from fractions import Fraction
 import polars as pl
 import streamlit as st
 
-from dashboard import ui
+from dashboard import data, ui
 from pipeline.labels import BRON
-from pipeline.method import load_method
 from pipeline.scorecard import INDEX_DECIMALS, category_label, fmt_int, fmt_num
 
 marts = ui.load_or_stop()
-method = load_method()
+method = data.method(marts)
 params = method["params"]
 themes = {t["theme"]: t for t in method["themes"]}
 manifest = marts.manifest
 basisjaar = manifest.get("basisjaar", "–")
+label = method["method"].get("label") or manifest.get("methode", "–")
+version = str(method["method"].get("version", "–"))
+full_hash = method["method"].get("hash") or manifest.get("methode_hash") or ""
+estimator = method.get("uncertainty", {}).get("estimator", "independent")
+per_respondent = estimator == "per_respondent"
+indicative_below = params.get("indicative_below")
+ESTIMATORS = {
+    "per_respondent": "per respondent: de samenhang tussen de antwoorden van één respondent telt mee",
+    "independent": "onafhankelijke vragen: elke enquêtevraag alsof andere mensen haar beantwoordden",
+}
 
 
 def _fraction(value: float) -> str:
@@ -29,10 +40,36 @@ def _bound(value: float) -> str:
 
 
 st.title("Methode")
-st.caption(f"Publicatie volgens {manifest.get('methode', method['method']['label'])}, basisjaar {basisjaar}. "
-           "Alle getallen van de methode staan in één geversioneerd configuratiebestand; een wijziging betekent "
-           "een nieuwe methodeversie.")
+st.caption(f"Deze publicatie is berekend met methode {label} (versie {version}, kenmerk {full_hash[:12] or '–'}), "
+           f"basisjaar {basisjaar}. Alle getallen op deze pagina komen uit de methodeconfiguratie die bij deze "
+           "publicatie is opgeslagen; een wijziging van een getal betekent een nieuwe methodeversie.")
 
+# --- The method of this publication --------------------------------------------------------------
+st.subheader("Methode van deze publicatie")
+facts = [
+    ("Methode", label),
+    ("Versie", version),
+    ("Kenmerk", full_hash[:12] or "–"),
+    ("Onzekerheid berekend", ESTIMATORS.get(estimator, estimator)),
+    ("Basisjaar", str(basisjaar)),
+    ("Gewicht registraties / enquête binnen een thema",
+     f"{_fraction(params['weight_objective'])} / {_fraction(params['weight_subjective'])}"),
+    ("95%-interval", f"schatting ± {fmt_num(params['z'], 2)} × standaardfout, begrensd op "
+                     f"{fmt_num(params['score_min'])} en {fmt_num(params['score_max'])}"),
+    ("Verandering aantoonbaar", f"als het verschil groter is dan {fmt_num(params['z'], 2)} × de standaardfout "
+                                "van het verschil"),
+    ("Pas aantoonbaar vanaf", f"{fmt_num(params['detectable_change_factor'], 1)} × de standaardfout van het verschil "
+                              "(wordt met 80% kans opgemerkt)" if params.get("detectable_change_factor") else "–"),
+    ("Indicatief", f"minder dan {indicative_below} respondenten" if indicative_below
+     else "niet gemarkeerd in deze methodeversie"),
+    ("Minimum voor een index", f"{fmt_int(params['min_population'])} inwoners en {params['min_respondents']} "
+                               "respondenten"),
+]
+st.table(pl.DataFrame({"Onderdeel": [f[0] for f in facts], "Waarde": [f[1] for f in facts]})
+         .to_pandas().set_index("Onderdeel"))  # a static table: every row visible, also on a phone
+st.caption(f"Volledig kenmerk (sha256 van de configuratie): {full_hash or '–'}")
+
+st.subheader("Hoe de index wordt gemaakt")
 st.markdown(
     f"""
 De **veiligheidsindex** geeft elke wijk per jaar een cijfer van 1 (zeer onveilig) tot 10 (zeer veilig), naar het
@@ -67,7 +104,9 @@ cats = pl.DataFrame(cat_rows).to_pandas()
 st.dataframe(cats.style.map(lambda v: f"background-color: {v}; color: {v}", subset=["Kleur"]),
              hide_index=True, width=520)
 st.caption(f"De categorie wordt bepaald op de onafgeronde index. Het dashboard en de exports tonen de index met "
-           f"{INDEX_DECIMALS} decimaal; een wijk met 7,08 staat er dus als 7,1 maar valt in 'aandachtswijk'.")
+           f"{INDEX_DECIMALS} decimaal; een wijk met 7,08 staat er dus als 7,1 maar valt in 'aandachtswijk'. "
+           "Een interval of verandering krijgt meer decimalen alleen waar één decimaal het verschil zou verbergen "
+           "(dus nooit '5,7 – 5,7').")
 
 # --- Indicators --------------------------------------------------------------------------------------
 st.subheader("Indicatoren")
@@ -76,7 +115,7 @@ rows = []
 for ind in method["indicators"]:
     if ind["source"] == "enquete":
         col = ind.get("column", "")
-        yes = "ja (1)" if col in survey["binary_columns"] else "vaak (1)"
+        yes = "ja (1)" if ind.get("scale") == "binary" else "vaak (1)"
         definition = f"Enquêtevraag `{col}`: gewogen % '{yes}' onder geldige antwoorden"
     else:
         codes = ", ".join(ind.get("codes", []))
@@ -108,27 +147,71 @@ st.caption("Een deel dat ontbreekt (beleving heeft geen registraties) telt niet 
            "aanwezige delen worden dan herschaald.")
 
 # --- Uncertainty ------------------------------------------------------------------------------------
-st.subheader("Onzekerheid: hoe het 95%-interval wordt berekend")
-st.markdown(
-    f"""
-Elk cijfer is een schatting: registraties schommelen toevallig en de enquête is een steekproef. Met de
-**deltamethode** wordt de variantie van elke indicator doorgerekend naar thema en index:
+NOT_INCLUDED = (
+    "- **de onzekerheid van de maatlat**: μ en σ uit het basisjaar zijn zelf geschat, maar worden als vast "
+    "behandeld. Voor de stadsindex buiten het basisjaar is het interval daardoor te smal;\n"
+    "- **extra schommeling in registraties**: tellingen van politie en meldingen schommelen vaak meer dan toeval "
+    "alleen (één incident, één actieve melder), wat hier niet wordt meegerekend;\n"
+    "- **de opzet van de steekproef**: alleen de weegfactoren tellen mee, niet hoe de enquête is getrokken.\n\n"
+    "De werkelijke onzekerheid is daarom eerder iets groter dan kleiner dan het getoonde interval.")
+change_rule = (
+    f"- een **verandering** t.o.v. vorig jaar is *aantoonbaar* als ze groter is dan {fmt_num(params['z'], 2)} × "
+    "√(variantie dit jaar + variantie vorig jaar). Is ze dat niet, dan staat er **niet aantoonbaar veranderd** — "
+    "niet \"gelijk gebleven\": de cijfers kunnen het verschil niet van toeval onderscheiden. Erbij staat vanaf welk "
+    "verschil een verandering wel aantoonbaar zou zijn geweest ("
+    + (f"{fmt_num(params['detectable_change_factor'], 1)} × dezelfde wortel: zo'n verschil wordt met 80% kans "
+       "opgemerkt)." if params.get("detectable_change_factor") else "niet in deze methodeversie).")
+)
+if per_respondent:
+    st.subheader("Onzekerheid: hoe het 95%-interval wordt berekend (methode v2)")
+    st.markdown(
+        f"""
+Elk cijfer is een schatting: registraties schommelen toevallig en de enquête is een steekproef.
+
+**Waarom deze methode.** Eén respondent beantwoordt alle elf enquêtevragen, en die antwoorden hangen samen: wie
+de buurt slecht vindt, zegt bij meerdere vragen "vaak". De eerdere methode (v1) deed alsof elke vraag door
+andere mensen was beantwoord en onderschatte zo de onzekerheid. In een simulatie met realistische samenhang lag
+het "95%-interval" van v1 maar in ongeveer **76%** van de gevallen om de werkelijke index, en meldde v1 bij
+ongeveer **23%** van de wijken waar in werkelijkheid niets veranderde toch een verandering. Met deze methode is
+dat ongeveer **94%** en **5%**: zoals een 95%-interval hoort.
+
+**Hoe.** Per respondent wordt bepaald hoeveel zijn antwoorden de index (en elke themascore) verschuiven ten
+opzichte van het gewogen wijkgemiddelde. De spreiding van die bijdragen over alle respondenten geeft de
+onzekerheid van het enquêtedeel, mét de samenhang tussen de antwoorden van één persoon (een *linearisatie per
+respondent*). Voor registraties geldt: de variantie van een telling is de telling zelf (Poisson).
+
+- **95%-interval** = schatting ± {fmt_num(params['z'], 2)} × standaardfout, begrensd op 1 en 10; voor de index én
+  voor elke themascore;
+{change_rule}
+- de **stadsindex** is het inwonergewogen gemiddelde van de wijken; de wijken zijn onafhankelijke steekproeven;
+- **indicatief**: onder {indicative_below or 100} respondenten ligt zelfs met deze methode het 95%-interval maar
+  in ongeveer 92% van de gevallen om de werkelijke waarde. Het dashboard en de scorekaart zetten daarom
+  "indicatief" bij elk cijfer van zo'n wijk-jaar: de onzekerheid is groter dan het interval laat zien.
+""")
+    st.warning("**Bekende beperking: wat deze methode niet meeneemt.**\n\n" + NOT_INCLUDED, icon="⚠️")
+else:
+    st.subheader("Onzekerheid: hoe het 95%-interval wordt berekend (methode v1)")
+    st.error(
+        f"**Deze publicatie gebruikt methode v1** ({label}). Die neemt aan dat alle enquêtevragen onafhankelijk "
+        "van elkaar zijn beantwoord. Dat is niet zo: één respondent beantwoordt alle vragen, en zijn antwoorden hangen "
+        "samen. Daardoor is de onzekerheid **onderschat**: in een simulatie lag het \"95%-interval\" van v1 maar in "
+        "ongeveer 76% van de gevallen om de werkelijke index, en meldde v1 bij ongeveer 23% van de wijken waar niets "
+        "veranderde toch een verandering. Lees aantoonbare veranderingen in deze publicatie dus met voorzichtigheid. "
+        "Methode v2 (onzekerheid per respondent, de standaard) lost dit op.", icon="⚠️")
+    st.markdown(
+        f"""
+Met de **deltamethode** wordt de variantie van elke indicator doorgerekend naar thema en index:
 
 - registraties: variantie van een telling = de telling zelf (Poisson); enquête: `p(1 − p) / n_eff`, met het
-  effectieve aantal respondenten na weging;
-- de indicatorscore erft die variantie via `(1,5 / σ)²`; deel-, thema- en indexvariantie volgen uit de gemiddelden;
-- **95%-interval** = index ± {fmt_num(params['z'], 2)} × standaardfout, begrensd op 1 en 10;
-- een **verandering** t.o.v. vorig jaar heet *significant* als ze groter is dan
-  {fmt_num(params['z'], 2)} × √(variantie dit jaar + variantie vorig jaar). Het dashboard toont een niet-significante
-  verandering grijs met ≈: die kan toeval zijn;
+  effectieve aantal respondenten na weging, per vraag apart;
+- de indicatorscore erft die variantie via `(1,5 / σ)²`; deel-, thema- en indexvariantie volgen uit de
+  gemiddelden, alsof alle indicatoren onafhankelijk zijn;
+- **95%-interval** = schatting ± {fmt_num(params['z'], 2)} × standaardfout, begrensd op 1 en 10;
+{change_rule}
 - de stadsindex is het inwonergewogen gemiddelde van de wijken, met bijbehorende variantie.
 """)
-st.warning(
-    "**Bekende beperking.** De berekening neemt aan dat alle indicatoren onafhankelijk van elkaar zijn. Dat is niet "
-    "zo: één respondent beantwoordt meerdere vragen, en registraties in een wijk hangen samen. Daardoor wordt de "
-    "variantie **onderschat**: de werkelijke onzekerheid is groter dan het getoonde interval, en een verandering "
-    "is minder vaak echt significant dan het dashboard aangeeft. Een betere schatter kan in een volgende "
-    "methodeversie komen.", icon="⚠️")
+    st.warning("**Bekende beperking.** Naast de onderschatting hierboven neemt ook deze methode niet mee:\n\n"
+               + NOT_INCLUDED, icon="⚠️")
 
 # --- Calibration -------------------------------------------------------------------------------------
 st.subheader(f"Kalibratie in basisjaar {basisjaar}")

@@ -5,13 +5,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, ui
-from pipeline.method import load_method
 from pipeline.scorecard import (fmt_date, fmt_num, indicator_labels, level_label, on_track_text, status_label,
                                 theme_labels)
 
 marts = ui.load_or_stop()
 names = data.wijk_names(marts, marts.publication_id)
-themes = theme_labels()
+themes = theme_labels(marts)
 frame = data.prestaties(marts)
 peil = data.peildatum(marts)
 
@@ -20,8 +19,8 @@ st.caption("Afspraken tussen de gemeente en haar veiligheidspartners, per wijk, 
            + (f"; stand per {fmt_date(peil)}." if peil else "."))
 
 RAG_COLOURS = {"groen": "#1e8449", "oranje": "#d35400", "rood": "#c0392b"}
-STATUSES = load_method()["prestaties"]["statuses"]
-STALE_MONTHS = load_method()["prestaties"]["stale_months"]
+STATUSES = data.method(marts)["prestaties"]["statuses"]
+STALE_MONTHS = data.method(marts)["prestaties"]["stale_months"]
 RUNNING = ("voorgesteld", "toegezegd", "in_uitvoering")  # not finished, not rejected
 
 # Filters: options come from the publication itself, so nothing outside it can be selected.
@@ -137,7 +136,7 @@ if selected and 0 <= selected[0] < shown.height:
                    "Extra inzet" if r.get("additioneel") else "Reguliere inzet"]
         st.write(" · ".join(details))
         if r.get("is_meetbaar"):
-            label = indicator_labels().get(r["indicator"], r["indicator"])
+            label = indicator_labels(marts).get(r["indicator"], r["indicator"])
             st.write(f"Indicator: {label} — van {fmt_num(r['basiswaarde'])} "
                      f"naar {fmt_num(r['streefwaarde'])}; {on_track_text(r)}.")
         if r.get("laatste_toelichting"):

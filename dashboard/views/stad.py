@@ -6,11 +6,11 @@ import streamlit as st
 
 from dashboard import charts, data, templates, ui
 from pipeline.scorecard import (all_wijken_filename, all_wijken_frame, category_label, fmt_int, fmt_num,
-                                to_dutch_csv)
+                                headline, indicative_note, indicative_threshold, join_interval, to_dutch_csv)
 
 marts = ui.load_or_stop()
 jaar = ui.selected_year()
-categories = data.categories()
+categories = data.categories(marts)
 colours = {category_label(c["category"]): c["colour"] for c in categories}
 
 st.title("Veiligheid in de stad")
@@ -24,24 +24,32 @@ year_rows = data.wijk_year(marts, jaar)
 published = year_rows.filter(pl.col("index").is_not_null())
 
 c1, c2, c3, c4 = st.columns(4)
+indicative = published.filter(pl.col("indicatief").fill_null(False))
 if now:
     row = now[0]
-    delta, arrow, colour = None, "auto", "normal"
-    if row.get("verschil") is not None:  # the pipeline judges the change (stad_index.sql)
-        diff, significant = row["verschil"], bool(row["verschil_significant"])
-        delta = f"{ui.change_text(diff, significant)} t.o.v. {jaar - 1}" + ("" if significant else " (ruis)")
-        if not significant:
-            arrow, colour = "off", "off"
-    c1.metric(f"Stadsindex {jaar}", fmt_num(row["index"]), delta=delta, delta_color=colour, delta_arrow=arrow,
-              help="Gemiddelde van de wijkindexen, gewogen naar inwoners.")
-    c2.metric("95%-interval", f"{fmt_num(row['ci_laag'])} – {fmt_num(row['ci_hoog'])}")
+    city = headline(row, since=jaar - 1)  # the same words as the CSVs
+    c1.metric(f"Stadsindex {jaar}", city["Index"],
+              help="Gemiddelde van de wijkindexen, gewogen naar inwoners. Een verandering heet aantoonbaar als ze "
+                   "groter is dan de onzekerheid van beide jaren samen; anders staat erbij vanaf welk verschil ze "
+                   "wel aantoonbaar zou zijn.")
+    c1.markdown(ui.change_line(city), unsafe_allow_html=True)  # the pipeline judges the change (stad_index.sql)
+    c2.metric("95%-interval", join_interval(city["Ondergrens 95%-interval"], city["Bovengrens 95%-interval"]),
+              help="Met 95% zekerheid ligt de werkelijke stadsindex tussen deze grenzen. Niet meegerekend is de "
+                   "onzekerheid van de maatlat uit het basisjaar; buiten het basisjaar is de marge daardoor iets "
+                   "groter dan hier staat (zie Methode).")
 else:
     c1.metric(f"Stadsindex {jaar}", "–")
-c3.metric("Wijken met een index", f"{published.height} van {year_rows.height}")
+c3.metric("Wijken met een index", f"{published.height} van {year_rows.height}",
+          help=(f"Waarvan {indicative.height} indicatief. {indicative_note(marts)}" if indicative.height else None))
 lowest = categories[:2]  # the two lowest categories of the method (onveilig, probleemwijk)
 unsafe = published.filter(pl.col("categorie").is_in([c["category"] for c in lowest])).height
 c4.metric(f"{category_label(lowest[0]['category'])} of {lowest[1]['category']}", fmt_int(unsafe),
           help=f"Aantal wijken met een index onder {fmt_num(lowest[1]['upper'])}.")
+if indicative.height:
+    st.markdown(f"{ui.indicatief_badge(marts)} <span style='color:#555;font-size:0.9rem'>{indicative.height} van de "
+                f"{published.height} wijken hadden in {jaar} minder dan {indicative_threshold(marts)} respondenten: "
+                "hun cijfers zijn indicatief, de onzekerheid is groter dan het interval laat zien.</span>",
+                unsafe_allow_html=True)
 
 # --- Trend and categories ------------------------------------------------------------------------
 years = data.years(marts)
@@ -85,20 +93,22 @@ with left:
     st.caption("Schematische kaart: elk vakje is een wijk, ongeveer op zijn plek in de stad, gekleurd naar "
                "categorie. Klik op een wijk om de wijkpagina te openen.")
 with right:
-    st.subheader(f"Echte veranderingen sinds {jaar - 1}")
-    changed = ranking.filter(pl.col("Verschil significant") == "ja")
-    compared = ranking.filter(pl.col("Verschil significant") != "").height
+    st.subheader(f"Aantoonbare veranderingen sinds {jaar - 1}")
+    changed = ranking.filter(pl.col("Verandering aantoonbaar") == "ja")
+    compared = ranking.filter(pl.col("Verandering aantoonbaar") != "").height
     better = changed.filter(~pl.col("Verschil met vorig jaar").str.starts_with("-"))
     worse = changed.filter(pl.col("Verschil met vorig jaar").str.starts_with("-"))
     if not compared:
         st.info(f"Geen vergelijking mogelijk: {jaar} is het eerste jaar met cijfers."
                 if jaar - 1 not in years else f"Geen vergelijking met {jaar - 1} mogelijk.")
     else:
-        st.markdown(f"**{better.height}** wijk(en) significant veiliger, **{worse.height}** significant onveiliger. "
-                    f"Bij de andere {compared - changed.height} wijken valt de verandering binnen de "
-                    "onzekerheidsmarge: die kan toeval zijn.")
-        for title, frame, colour, mark in (("Veiliger geworden", better, "#1e8449", "▲"),
-                                           ("Onveiliger geworden", worse, "#c0392b", "▼")):
+        st.markdown(f"**{better.height}** wijk(en) aantoonbaar veiliger, **{worse.height}** aantoonbaar onveiliger. "
+                    f"Bij de andere {compared - changed.height} wijken is de verandering **niet aantoonbaar**: ze valt "
+                    "binnen de onzekerheidsmarge. Dat betekent niet dat er niets veranderde, wel dat de cijfers het "
+                    "niet kunnen laten zien; in de rangorde staat per wijk vanaf welk verschil het wel zou kunnen.")
+        badge = ui.indicatief_badge(marts)
+        for title, frame, colour, mark in (("Veiliger geworden", better, "#1e8449", ui.UP),
+                                           ("Onveiliger geworden", worse, "#c0392b", ui.DOWN)):
             if frame.height:
                 st.markdown(f"**{title}**")
                 ordered = frame.sort(pl.col("Verschil met vorig jaar").str.replace(",", ".").cast(pl.Float64),
@@ -106,20 +116,25 @@ with right:
                 st.markdown("\n".join(
                     f"- <span style='color:{colour}'>{mark} {r['Verschil met vorig jaar']}</span> "
                     f"{r['Wijk']} <span style='color:#888'>(nu {r['Index']}, {r['Categorie'].lower()})</span>"
+                    + (f" {badge}" if r["Indicatief"] == "ja" else "")
                     for r in ordered.iter_rows(named=True)), unsafe_allow_html=True)
 
 st.divider()
 with st.container():
     st.subheader(f"Rangorde {jaar}")
-    table = ranking.select(
-        "Rang", "Wijk", "Gebied", "Index", "Categorie",
-        pl.struct("Verschil met vorig jaar", "Verschil significant").map_elements(
-            lambda r: ui.change_from_display(r["Verschil met vorig jaar"], r["Verschil significant"]),
-            return_dtype=pl.String).alias("Verandering"),
+    any_indicative = (ranking.get_column("Indicatief") == "ja").any()
+    table = ranking.select(  # the telling columns first: a phone shows only the first few
+        "Rang", "Wijk", "Index",
+        *([pl.when(pl.col("Indicatief") == "ja").then(pl.lit(ui.INDICATIEF)).otherwise(pl.lit(""))
+           .alias("Let op")] if any_indicative else []),
+        "Categorie",
+        pl.struct("Oordeel verandering", "Verandering aantoonbaar", "Verschil met vorig jaar").map_elements(
+            lambda r: ui.change_marker(r["Oordeel verandering"], r["Verandering aantoonbaar"],
+                                       r["Verschil met vorig jaar"]), return_dtype=pl.String).alias("Verandering"),
         pl.struct("Ondergrens 95%-interval", "Bovengrens 95%-interval", "Reden geen index").map_elements(
-            lambda r: (f"{r['Ondergrens 95%-interval']} – {r['Bovengrens 95%-interval']}"
-                       if r["Ondergrens 95%-interval"] else r["Reden geen index"]), return_dtype=pl.String
-        ).alias("95%-interval"),
+            lambda r: join_interval(r["Ondergrens 95%-interval"], r["Bovengrens 95%-interval"]) or r["Reden geen index"],
+            return_dtype=pl.String).alias("95%-interval"),
+        "Gebied",
     ).to_pandas()
     styled = (table.style
               .map(lambda v: f"background-color: {colours[v]}; color: #1a1a1a" if v in colours else "",
@@ -130,12 +145,18 @@ with st.container():
                  column_config={
                      "Rang": st.column_config.TextColumn(width="small"),
                      "Index": st.column_config.TextColumn(width="small"),
+                     "Let op": st.column_config.TextColumn(width="small", help=indicative_note(marts)),
                      "Verandering": st.column_config.TextColumn(
-                         help=f"Verschil met {jaar - 1}. ▲/▼ = significant (groter dan de onzekerheid); "
-                              "≈ grijs = binnen de onzekerheid, dus mogelijk toeval."),
+                         width="large",
+                         help=f"Verschil met {jaar - 1}. ▲/▼ = aantoonbaar (groter dan de onzekerheid van beide jaren "
+                              "samen). Grijs = niet aantoonbaar veranderd; erbij staat vanaf welk verschil een "
+                              "verandering wel aantoonbaar zou zijn geweest."),
                  })
-    st.caption("Hoogste index (veiligst) bovenaan. ▲ ▼ = echte verandering; ≈ grijs = verschil valt binnen "
-               "de onzekerheidsmarge. Klik op een rij om de wijk te openen.")
+    st.caption("Hoogste index (veiligst) bovenaan. ▲ ▼ = aantoonbare verandering; grijs = niet aantoonbaar "
+               "veranderd (het verschil valt binnen de onzekerheidsmarge)."
+               + (" 'indicatief' = minder dan " f"{indicative_threshold(marts)} respondenten: de onzekerheid is "
+                  "groter dan het interval laat zien." if any_indicative else "")
+               + " Klik op een rij om de wijk te openen.")
     st.download_button(f"Download alle wijken {jaar} (CSV voor Excel)", data=to_dutch_csv(ranking),
                        file_name=all_wijken_filename(jaar), mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="download_alle_wijken")

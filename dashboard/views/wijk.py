@@ -5,8 +5,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, templates, ui
-from pipeline.scorecard import (fmt_int, index_row, index_summary, prestaties_display, scorecard_filename,
-                                scorecard_rows, theme_frame, to_dutch_csv, wijk_prestaties)
+from pipeline.scorecard import (fmt_int, headline, index_row, indicative_note, indicative_threshold, join_interval,
+                                prestaties_display, scorecard_filename, scorecard_rows, theme_frame, to_dutch_csv,
+                                wijk_prestaties)
 
 marts = ui.load_or_stop()
 jaar = ui.selected_year()
@@ -22,28 +23,35 @@ st.caption(f"Gebied {info.get('gebied_naam', '–')} · wijktype {info.get('wijk
 
 # --- Headline for the selected year --------------------------------------------------------------
 row = index_row(marts, wijk, jaar)
-summary = index_summary(marts, wijk, jaar)
+summary = headline(row, since=jaar - 1)
+indicative = summary["Indicatief"] == "ja"
+marker = f" · {ui.INDICATIEF}" if indicative else ""  # beside every figure of this wijk-year
+note = indicative_note(marts)
 if row.get("index") is None:
     st.warning(f"Voor {jaar} is er geen index voor {name}: {summary['Reden geen index']}.", icon=":material/info:")
 else:
     c1, c2, c3, c4 = st.columns(4)
-    verschil, significant = row.get("verschil"), row.get("verschil_significant")
-    if verschil is None:
-        delta, colour, arrow = None, "normal", "auto"
-    elif significant:
-        delta, colour, arrow = f"{summary['Verschil met vorig jaar']} t.o.v. {jaar - 1} (significant)", "normal", "auto"
-    else:
-        delta, colour, arrow = f"≈ {summary['Verschil met vorig jaar']} t.o.v. {jaar - 1} (ruis)", "off", "off"
-    c1.metric(f"Index {jaar}", summary["Index"], delta=delta, delta_color=colour, delta_arrow=arrow,
-              help="Verschil is significant als het groter is dan de onzekerheid van beide jaren samen.")
+    c1.metric(f"Index {jaar}{marker}", summary["Index"],
+              help="Een verandering is aantoonbaar als ze groter is dan de onzekerheid van beide jaren samen. "
+                   "Is ze dat niet, dan staat erbij vanaf welk verschil ze wel aantoonbaar zou zijn geweest."
+                   + (f"\n\n{note}" if indicative else ""))
+    c1.markdown(ui.change_line(summary), unsafe_allow_html=True)
     with c2:
         st.markdown(f"<div style='font-size:0.875rem;color:#555'>Categorie</div>"
                     f"<div style='margin-top:10px;font-size:1.35rem'>"
-                    f"{ui.category_badge(summary['Categorie'], ui.colour_of(row.get('categorie')))}</div>",
+                    f"{ui.category_badge(summary['Categorie'], ui.colour_of(row.get('categorie'), marts))}</div>",
                     unsafe_allow_html=True)
-    c3.metric("95%-interval", f"{summary['Ondergrens 95%-interval']} – {summary['Bovengrens 95%-interval']}",
-              help="Met 95% zekerheid ligt de werkelijke index tussen deze grenzen.")
-    c4.metric("Inwoners · respondenten", f"{fmt_int(row.get('inwoners'))} · {fmt_int(row.get('respondenten'))}")
+    c3.metric(f"95%-interval{marker}", join_interval(summary["Ondergrens 95%-interval"],
+                                                     summary["Bovengrens 95%-interval"]),
+              help="Met 95% zekerheid ligt de werkelijke index tussen deze grenzen."
+                   + (f"\n\n{note}" if indicative else ""))
+    c4.metric("Inwoners · respondenten", f"{fmt_int(row.get('inwoners'))} · {fmt_int(row.get('respondenten'))}",
+              help=note if indicative else None)
+    if indicative:
+        st.markdown(f"{ui.indicatief_badge(marts)} <span style='color:#555;font-size:0.9rem'>{name} had in {jaar} "
+                    f"{fmt_int(row.get('respondenten'))} respondenten, minder dan {indicative_threshold(marts)}: de "
+                    "onzekerheid is groter dan het 95%-interval laat zien. Lees de cijfers van dit jaar als een "
+                    "aanwijzing, niet als een vaststelling.</span>", unsafe_allow_html=True)
 
 with top_right:
     st.download_button(f"Download scorekaart {name} {jaar} (CSV)", data=to_dutch_csv(scorecard_rows(marts, wijk, jaar)),
@@ -58,11 +66,15 @@ st.subheader("Ontwikkeling en prestatieafspraken")
 series = data.wijk_series(marts, wijk)
 ui.show_chart(charts.with_data(templates.wijk_trend(marts), {"points": charts.index_points(series, jaar)}))
 missing = series.filter(pl.col("index").is_null())
-note = ""
+gaps = ""
 if missing.height:
-    note = " Geen index in " + ", ".join(str(y) for y in missing.get_column("jaar").to_list()) + "."
+    gaps = " Geen index in " + ", ".join(str(y) for y in missing.get_column("jaar").to_list()) + "."
+open_years = series.filter(pl.col("indicatief").fill_null(False)).get_column("jaar").to_list()
+if open_years:
+    gaps += (" Open rondje = indicatief (" + ", ".join(str(y) for y in open_years) + "): minder dan "
+             f"{indicative_threshold(marts)} respondenten, de onzekerheid is groter dan de band laat zien.")
 st.caption("Index per jaar met 95%-onzekerheidsmarge, omcirkeld = het gekozen jaar; de gekleurde vlakken zijn "
-           "de categorieën." + note)
+           "de categorieën." + gaps)
 all_prestaties = wijk_prestaties(marts, wijk)
 if all_prestaties.height:
     lanes = charts.timeline_data(all_prestaties, domain, wijk)
@@ -77,15 +89,17 @@ else:
 themes = theme_frame(marts, wijk, jaar)
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader(f"Thema's in {jaar}")
+    st.subheader(f"Thema's in {jaar}{marker}", help=note if indicative else None)
     if (themes.get_column("Themascore") == "").all():
         st.info("Geen themascores voor dit jaar.")
     else:
         ui.show_chart(charts.with_data(templates.theme_parts(marts), {"parts": charts.theme_parts_data(themes)}))
         st.caption("Per thema de score uit registraties (objectief: politie en meldingen) en uit de enquête "
-                   "(subjectief). Beleving heeft alleen een enquêtedeel.")
+                   "(subjectief), en de themascore (zwart) met zijn 95%-interval: de werkelijke themascore ligt met "
+                   "95% zekerheid op die lijn. Beleving heeft alleen een enquêtedeel."
+                   + (f" {note}" if indicative else ""))
 with right:
-    st.subheader(f"Wat veranderde sinds {jaar - 1}")
+    st.subheader(f"Wat veranderde sinds {jaar - 1}{marker}", help=note if indicative else None)
     if row.get("verschil") is None:
         if jaar - 1 not in years:
             st.info(f"Geen vergelijking mogelijk: {jaar} is het eerste jaar in de publicatie.")
@@ -97,11 +111,21 @@ with right:
         frame, limit = charts.contributions_data(themes)
         ui.show_chart(charts.with_data(templates.contributions(marts), {"contributions": frame},
                                        params={"limit": limit}))
-        sig = "significant" if row.get("verschil_significant") else "niet significant, mogelijk toeval"
-        st.caption(f"Bijdrage van elk thema aan de verandering van de index ({summary['Verschil met vorig jaar']}, "
-                   f"{sig}). Groen = veiliger geworden, rood = onveiliger. Samen tellen ze op tot de verandering.")
-with st.expander("Thema's als tabel"):
-    st.dataframe(themes.to_pandas(), hide_index=True, width="stretch")
+        st.caption(f"Bijdrage van elk thema aan de verandering van de index: {summary['Oordeel verandering']}. "
+                   "Groen = veiliger geworden, rood = onveiliger. Samen tellen ze op tot de verandering."
+                   + ("" if summary["Verandering aantoonbaar"] == "ja" else
+                      " Omdat de verandering niet aantoonbaar is, kunnen ook de bijdragen toeval zijn."))
+with st.expander(f"Thema's als tabel{marker}"):
+    table = themes.select(
+        "Thema", "Themascore",
+        pl.struct("Ondergrens 95%-interval", "Bovengrens 95%-interval").map_elements(
+            lambda r: join_interval(r["Ondergrens 95%-interval"], r["Bovengrens 95%-interval"]),
+            return_dtype=pl.String).alias("95%-interval"),
+        "Objectief", "Subjectief", "Bijdrage aan verschil")
+    if indicative:
+        table = table.with_columns(pl.lit(ui.INDICATIEF).alias("Let op"))
+    st.dataframe(table.to_pandas(), hide_index=True, width="stretch",
+                 column_config={"Let op": st.column_config.TextColumn(help=note)})
 
 # --- Comparison ------------------------------------------------------------------------------------
 st.subheader("Vergelijking met gebied, wijktype en stad")
@@ -131,7 +155,7 @@ with right:
 
 # --- Prestaties table ------------------------------------------------------------------------------
 st.subheader(f"Prestatieafspraken die in {jaar} liepen")
-current = prestaties_display(wijk_prestaties(marts, wijk, jaar))
+current = prestaties_display(wijk_prestaties(marts, wijk, jaar), marts)
 if current.height:
     # the scorecard's strings, most telling columns first
     st.dataframe(current.select("Omschrijving", "Voor", "Status", "Laatste voortgang", "Op koers",

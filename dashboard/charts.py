@@ -22,7 +22,7 @@ from datetime import date
 import altair as alt
 import polars as pl
 
-from pipeline.scorecard import category_label, fmt_date, fmt_interval, fmt_num, join_interval, rag_text, status_label
+from pipeline.presentation import category_label, fmt_date, fmt_interval, fmt_num, join_interval, rag_text, status_label
 
 NO_INDEX = "Geen index"
 NO_INDEX_COLOUR = "#d9d9d9"
@@ -379,25 +379,20 @@ def prestaties_timeline(domain: list[str], axis_extent: int | None = None) -> al
 
 
 def theme_parts_data(themes: pl.DataFrame) -> pl.DataFrame:
-    """From scorecard.theme_frame (display strings): one row per theme and part with a value, and
-    one row per theme for its score with its 95% interval (low/high, 'Interval')."""
-    def number(column: str) -> pl.Expr:
-        return pl.col(column).str.replace(",", ".").cast(pl.Float64)
-
-    long = themes.select("Thema", "Objectief", "Subjectief").unpivot(
-        index="Thema", variable_name="Deel", value_name="Score")
-    parts = long.filter(pl.col("Score") != "").with_columns(
-        number("Score").alias("value"), pl.lit(None, pl.Float64).alias("low"), pl.lit(None, pl.Float64).alias("high"),
-        pl.lit("").alias("Interval"))
-    scores = themes.filter(pl.col("Themascore") != "").select(
-        "Thema", pl.lit(THEME_SCORE).alias("Deel"), pl.col("Themascore").alias("Score"),
-        number("Themascore").alias("value"),
-        pl.when(pl.col("Ondergrens 95%-interval") != "").then(number("Ondergrens 95%-interval")).alias("low"),
-        pl.when(pl.col("Bovengrens 95%-interval") != "").then(number("Bovengrens 95%-interval")).alias("high"),
-        pl.struct("Ondergrens 95%-interval", "Bovengrens 95%-interval").map_elements(
-            lambda r: join_interval(r["Ondergrens 95%-interval"], r["Bovengrens 95%-interval"]),
-            return_dtype=pl.String).alias("Interval"))
-    return pl.concat([parts, scores.select(parts.columns)])
+    """From presentation.theme_values (numbers with their display texts): one row per theme and part
+    with a value, and one row per theme for its score with its 95% interval (low/high, 'Interval')."""
+    parts = pl.concat([
+        themes.filter(pl.col(part).is_not_null()).select(
+            pl.col("label").alias("Thema"), pl.lit(title).alias("Deel"), pl.col(f"{part}_tekst").alias("Score"),
+            pl.col(part).alias("value"), pl.lit(None, pl.Float64).alias("low"), pl.lit(None, pl.Float64).alias("high"),
+            pl.lit("").alias("Interval"))
+        for part, title in (("objectief", "Objectief"), ("subjectief", "Subjectief"))])
+    scores = themes.filter(pl.col("score").is_not_null()).select(
+        pl.col("label").alias("Thema"), pl.lit(THEME_SCORE).alias("Deel"), pl.col("score_tekst").alias("Score"),
+        pl.col("score").alias("value"), pl.col("ci_laag").alias("low"), pl.col("ci_hoog").alias("high"),
+        pl.struct("ci_laag_tekst", "ci_hoog_tekst").map_elements(
+            lambda r: join_interval(r["ci_laag_tekst"], r["ci_hoog_tekst"]), return_dtype=pl.String).alias("Interval"))
+    return pl.concat([parts, scores])
 
 
 def theme_parts(categories: list[dict], theme_order: list[str]) -> alt.LayerChart:
@@ -427,13 +422,13 @@ def theme_parts(categories: list[dict], theme_order: list[str]) -> alt.LayerChar
 
 
 def contributions_data(themes: pl.DataFrame) -> tuple[pl.DataFrame, float]:
-    """Per theme its contribution (display strings from theme_frame) and the half-width of a
+    """Per theme its contribution (from presentation.theme_values) and the half-width of a
     symmetric axis around 0."""
-    frame = themes.filter(pl.col("Bijdrage aan verschil") != "").with_columns(
-        pl.col("Bijdrage aan verschil").str.replace(",", ".").cast(pl.Float64).alias("contribution"))
-    frame = frame.with_columns((pl.col("contribution") >= 0).alias("better"))
+    frame = themes.filter(pl.col("bijdrage").is_not_null()).select(
+        pl.col("label").alias("Thema"), pl.col("bijdrage_tekst").alias("Bijdrage aan verschil"),
+        pl.col("bijdrage").alias("contribution"), (pl.col("bijdrage") >= 0).alias("better"))
     limit = max(0.05, float(frame.get_column("contribution").abs().max() or 0) * 1.3) if frame.height else 0.05
-    return frame.select("Thema", "Bijdrage aan verschil", "contribution", "better"), limit
+    return frame, limit
 
 
 def contributions(categories: list[dict], theme_order: list[str]) -> alt.LayerChart:

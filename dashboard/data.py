@@ -3,7 +3,7 @@
 The publication is read once per publicatie_id and shared by every session: frames are immutable
 polars frames, so st.cache_resource can hand out the same objects without the copy st.cache_data
 would make on every rerun. Reading follows publicatie.json to the immutable publication directory
-(pipeline.publish.read_publication via pipeline.scorecard.read_marts, which the CLI export uses
+(pipeline.publish.read_publication via pipeline.presentation.read_marts, which the CLI export uses
 too), so a publication in progress or a killed run is never seen half.
 """
 
@@ -17,8 +17,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from pipeline import PROJECT_ROOT
-from pipeline.scorecard import (MANIFEST, Marts, MartsError, MartsNotFound,
+from pipeline.presentation import (DEFAULT_MARTS_DIR, MANIFEST, Marts, MartsError, MartsNotFound,
                                 PublicationInProgress, published_method, read_marts)
 
 ENV_VAR = "VI_MARTS_DIR"
@@ -29,7 +28,7 @@ __all__ = ["ENV_VAR", "Marts", "MartsError", "MartsNotFound", "PublicationInProg
 def marts_dir() -> Path:
     """The marts folder: $VI_MARTS_DIR, else data/marts in the project."""
     configured = os.environ.get(ENV_VAR, "").strip()
-    return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT / "data" / "marts"
+    return Path(configured).expanduser().resolve() if configured else DEFAULT_MARTS_DIR
 
 
 def _publication_key(directory: Path) -> tuple | None:

@@ -7,7 +7,7 @@ Imports the heavy libraries before the server accepts visitors, so the first vis
 import importlib
 import sys
 
-PRELOAD = ("polars", "altair", "pipeline.scorecard")
+PRELOAD = ("polars", "altair", "pipeline.presentation")
 
 
 def preload() -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard import charts, data
-from pipeline.scorecard import Marts
+from pipeline.presentation import Marts
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)

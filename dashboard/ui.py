@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import data
 from html import escape
 
-from pipeline.scorecard import Marts, indicative_note
+from pipeline.presentation import Marts, indicative_note
 
 WIJK = "vi_wijk"  # canonical selection in st.session_state (widgets have their own keys)
 JAAR = "vi_jaar"

@@ -152,7 +152,7 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_export_scorecard(args) -> int:
-    from pipeline.scorecard import MartsError, export_all_wijken, export_scorecard
+    from pipeline.presentation import MartsError, export_all_wijken, export_scorecard
 
     marts = Path(args.marts).resolve()
     try:

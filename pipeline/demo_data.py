@@ -78,9 +78,13 @@ import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
+
+from pipeline.method import load_method, survey_items
+from pipeline.sources import SOURCES_BY_NAME
 
 __all__ = [
     "generate",
@@ -220,106 +224,247 @@ def _gebied_of(code: str) -> str:
 SLIPPING = ("Lombardijen", "Groot IJsselmonde", "Oosterflank", "Zuidwijk", "Hoogvliet Noord")
 SMALL_WIJKEN = ("Nieuw Mathenesse", "Schieveen", "Kralingse Bos")
 
-THEMES = ("diefstal", "inbraak", "geweld", "vandalisme", "overlast", "drugs", "vervuiling", "beleving")
+# --------------------------------------------------------------------------------------------
+# The method and the source register are written once (pipeline/method.py, pipeline/sources.py)
+# and imported here: themes, indicators, which indicator a police code / meldingen subcategorie
+# feeds, the meldingen vocabulary and statuses, the survey items and answer codes, the prestatie
+# domains and the file headers.  What follows the imports is the demo's simulated world (rates,
+# sensitivities, seasonality, corona factors, labels), keyed by code / subcategorie / survey
+# column / status; _world_registers() checks at import that it covers every indicator of the
+# method, _check_story() that the story tables (templates, plans, texts) use only the method's values.
+# --------------------------------------------------------------------------------------------
+_METHOD = load_method()
 
-# Indicators in METHOD.md order: (id, theme)
-INDICATORS: tuple[tuple[str, str], ...] = (
-    ("obj_diefstal", "diefstal"),
-    ("obj_inbraak", "inbraak"),
-    ("obj_geweld", "geweld"),
-    ("obj_vernieling", "vandalisme"),
-    ("obj_graffiti_meldingen", "vandalisme"),
-    ("obj_overlast_meldingen", "overlast"),
-    ("obj_drugs_politie", "drugs"),
-    ("obj_drugs_meldingen", "drugs"),
-    ("obj_vervuiling_meldingen", "vervuiling"),
-    ("subj_slachtoffer_diefstal", "diefstal"),
-    ("subj_vaak_diefstal", "diefstal"),
-    ("subj_slachtoffer_inbraak", "inbraak"),
-    ("subj_vaak_inbraak", "inbraak"),
-    ("subj_slachtoffer_geweld", "geweld"),
-    ("subj_vaak_geweld", "geweld"),
-    ("subj_vaak_vernieling", "vandalisme"),
-    ("subj_vaak_overlast", "overlast"),
-    ("subj_vaak_drugs", "drugs"),
-    ("subj_vaak_rommel", "vervuiling"),
-    ("subj_onveilig", "beleving"),
-)
+
+class DemoWorldError(Exception):
+    """The demo's world parameters do not cover the method config (Dutch message)."""
+
+
+THEMES: tuple[str, ...] = tuple(t["theme"] for t in _METHOD["themes"])
+# Indicators in method order: (id, theme)
+INDICATORS: tuple[tuple[str, str], ...] = tuple((i["indicator"], i["theme"]) for i in _METHOD["indicators"])
 IND_INDEX = {name: i for i, (name, _) in enumerate(INDICATORS)}
 N_IND = len(INDICATORS)
 
-# Police codes: code, CBS label, rate per 1,000 inhabitants per year (u = 0, centre 1),
+# Police codes, in the order of the CBS table (which also has codes that are in no indicator of the
+# method: 1.3.1 and 3.7.4): CBS label, rate per 1,000 inhabitants per year (u = 0, centre 1),
 # sensitivity b to u (log scale), elasticity to the centre factor, seasonal amplitude, peak month,
-# indicator (None = counts in no indicator), corona factor (Mar 2020 – Jun 2021).
-POLITIE_CODES: tuple[tuple, ...] = (
-    ("1.1.1", "Diefstal/inbraak woning", 4.5, 0.60, 0.3, 0.25, 12, "obj_inbraak", 0.80),
-    ("1.1.2", "Diefstal/inbraak box/garage/schuur", 1.0, 0.50, 0.2, 0.15, 11, "obj_inbraak", 0.90),
-    ("1.2.1", "Diefstal uit/vanaf motorvoertuigen", 4.0, 0.55, 0.6, 0.10, 1, "obj_diefstal", 0.80),
-    ("1.2.2", "Diefstal van motorvoertuigen", 0.6, 0.50, 0.4, 0.05, 1, "obj_diefstal", 0.90),
-    ("1.2.3", "Diefstal van brom-, snor-, fietsen", 7.0, 0.50, 0.9, 0.25, 7, "obj_diefstal", 0.80),
-    ("1.2.4", "Zakkenrollerij", 1.2, 0.50, 1.4, 0.15, 12, "obj_diefstal", 0.50),
-    ("1.2.5", "Diefstal af/uit/van ov. voertuigen", 0.6, 0.50, 0.5, 0.10, 7, "obj_diefstal", 0.90),
-    ("1.3.1", "Winkeldiefstal", 3.5, 0.40, 1.5, 0.10, 12, None, 0.70),
-    ("1.4.1", "Zedenmisdrijf", 0.4, 0.50, 0.8, 0.10, 7, "obj_geweld", 1.00),
-    ("1.4.3", "Openlijk geweld (persoon)", 0.4, 0.70, 1.2, 0.20, 6, "obj_geweld", 0.80),
-    ("1.4.4", "Bedreiging", 2.5, 0.65, 0.8, 0.10, 6, "obj_geweld", 1.00),
-    ("1.4.5", "Mishandeling", 3.5, 0.70, 1.0, 0.15, 7, "obj_geweld", 0.90),
-    ("1.4.6", "Straatroof", 0.7, 0.80, 1.1, 0.15, 1, "obj_geweld", 0.80),
-    ("1.4.7", "Overval", 0.15, 0.70, 0.8, 0.10, 12, "obj_geweld", 0.90),
-    ("2.1.1", "Drugs/drankoverlast", 1.8, 0.80, 1.0, 0.20, 7, "obj_drugs_politie", 1.00),
-    ("2.2.1", "Vernieling cq. zaakbeschadiging", 5.5, 0.60, 0.8, 0.10, 1, "obj_vernieling", 0.95),
-    ("3.1.1", "Drugshandel", 0.9, 0.90, 1.0, 0.05, 1, "obj_drugs_politie", 1.00),
-    ("3.7.4", "Cybercrime", 1.0, 0.10, 0.1, 0.00, 1, None, 1.30),
-)
-TOTAL_CODE = ("0.0.0", "Totaal misdrijven")
+# corona factor (Mar 2020 – Jun 2021).  The indicator a code feeds is the method's.
+_POLITIE_WORLD: dict[str, tuple[str, float, float, float, float, int, float]] = {
+    "1.1.1": ("Diefstal/inbraak woning", 4.5, 0.60, 0.3, 0.25, 12, 0.80),
+    "1.1.2": ("Diefstal/inbraak box/garage/schuur", 1.0, 0.50, 0.2, 0.15, 11, 0.90),
+    "1.2.1": ("Diefstal uit/vanaf motorvoertuigen", 4.0, 0.55, 0.6, 0.10, 1, 0.80),
+    "1.2.2": ("Diefstal van motorvoertuigen", 0.6, 0.50, 0.4, 0.05, 1, 0.90),
+    "1.2.3": ("Diefstal van brom-, snor-, fietsen", 7.0, 0.50, 0.9, 0.25, 7, 0.80),
+    "1.2.4": ("Zakkenrollerij", 1.2, 0.50, 1.4, 0.15, 12, 0.50),
+    "1.2.5": ("Diefstal af/uit/van ov. voertuigen", 0.6, 0.50, 0.5, 0.10, 7, 0.90),
+    "1.3.1": ("Winkeldiefstal", 3.5, 0.40, 1.5, 0.10, 12, 0.70),
+    "1.4.1": ("Zedenmisdrijf", 0.4, 0.50, 0.8, 0.10, 7, 1.00),
+    "1.4.3": ("Openlijk geweld (persoon)", 0.4, 0.70, 1.2, 0.20, 6, 0.80),
+    "1.4.4": ("Bedreiging", 2.5, 0.65, 0.8, 0.10, 6, 1.00),
+    "1.4.5": ("Mishandeling", 3.5, 0.70, 1.0, 0.15, 7, 0.90),
+    "1.4.6": ("Straatroof", 0.7, 0.80, 1.1, 0.15, 1, 0.80),
+    "1.4.7": ("Overval", 0.15, 0.70, 0.8, 0.10, 12, 0.90),
+    "2.1.1": ("Drugs/drankoverlast", 1.8, 0.80, 1.0, 0.20, 7, 1.00),
+    "2.2.1": ("Vernieling cq. zaakbeschadiging", 5.5, 0.60, 0.8, 0.10, 1, 0.95),
+    "3.1.1": ("Drugshandel", 0.9, 0.90, 1.0, 0.05, 1, 1.00),
+    "3.7.4": ("Cybercrime", 1.0, 0.10, 0.1, 0.00, 1, 1.30),
+}
+_TOTAL_LABEL = "Totaal misdrijven"  # CBS label of the method's politie.total_code
 
-# Meldingen: hoofdcategorie, subcategorie, rate per 1,000 per year, b, centre elasticity,
-# seasonal amplitude, peak month, indicator, corona factor.
-MELDING_SUBCATS: tuple[tuple, ...] = (
-    ("afval", "veeg-zwerfvuil", 20.0, 0.45, 0.6, 0.15, 7, "obj_vervuiling_meldingen", 1.00),
-    ("afval", "grofvuil", 28.0, 0.40, 0.2, 0.10, 5, "obj_vervuiling_meldingen", 1.10),
-    ("afval", "container-is-vol", 16.0, 0.40, 0.4, 0.20, 8, "obj_vervuiling_meldingen", 1.10),
-    ("afval", "huisafval", 8.0, 0.20, 0.3, 0.10, 8, None, 1.00),
-    ("overlast-in-de-openbare-ruimte", "graffiti-wildplak", 6.0, 0.50, 0.9, 0.05, 6, "obj_graffiti_meldingen", 1.00),
-    ("overlast-in-de-openbare-ruimte", "hondenpoep", 5.0, 0.35, 0.2, 0.15, 2, "obj_vervuiling_meldingen", 1.00),
-    ("overlast-in-de-openbare-ruimte", "fietswrak", 6.0, 0.20, 0.8, 0.10, 4, None, 1.00),
-    ("overlast-in-de-openbare-ruimte", "parkeeroverlast", 14.0, 0.10, 0.5, 0.05, 10, None, 0.90),
-    ("overlast-van-en-door-personen-of-groepen", "jongerenoverlast", 4.0, 0.60, 0.5, 0.30, 7, "obj_overlast_meldingen", 1.20),
-    ("overlast-van-en-door-personen-of-groepen", "overlast-buurtbewoners", 6.0, 0.45, 0.3, 0.10, 1, "obj_overlast_meldingen", 1.35),
-    ("overlast-van-en-door-personen-of-groepen", "daklozen-bedelen", 2.0, 0.40, 1.5, 0.15, 12, "obj_overlast_meldingen", 1.00),
-    ("overlast-van-en-door-personen-of-groepen", "wildplassen-poepen-overgeven", 3.0, 0.40, 1.2, 0.30, 7, "obj_overlast_meldingen", 0.80),
-    ("overlast-van-en-door-personen-of-groepen", "drank-en-drugsoverlast", 4.0, 0.70, 0.9, 0.20, 7, "obj_drugs_meldingen", 1.00),
-    ("wegen-verkeer-straatmeubilair", "straatmeubilair-vernield", 5.0, 0.50, 0.7, 0.05, 6, "obj_graffiti_meldingen", 1.00),
-    ("wegen-verkeer-straatmeubilair", "straatverlichting-defect", 12.0, 0.05, 0.2, 0.35, 12, None, 1.00),
-    ("wegen-verkeer-straatmeubilair", "losse-stoeptegel", 15.0, 0.05, 0.2, 0.10, 3, None, 1.00),
-)
+# Meldingen subcategorieën (the method's vocabulary, also those in no indicator): rate per 1,000 per
+# year, b, centre elasticity, seasonal amplitude, peak month, corona factor.  The hoofdcategorie and
+# the indicator are the method's; the order of generation is the vocabulary's.
+_MELDINGEN_WORLD: dict[str, tuple[float, float, float, float, int, float]] = {
+    "veeg-zwerfvuil": (20.0, 0.45, 0.6, 0.15, 7, 1.00),
+    "grofvuil": (28.0, 0.40, 0.2, 0.10, 5, 1.10),
+    "container-is-vol": (16.0, 0.40, 0.4, 0.20, 8, 1.10),
+    "huisafval": (8.0, 0.20, 0.3, 0.10, 8, 1.00),
+    "graffiti-wildplak": (6.0, 0.50, 0.9, 0.05, 6, 1.00),
+    "hondenpoep": (5.0, 0.35, 0.2, 0.15, 2, 1.00),
+    "fietswrak": (6.0, 0.20, 0.8, 0.10, 4, 1.00),
+    "parkeeroverlast": (14.0, 0.10, 0.5, 0.05, 10, 0.90),
+    "jongerenoverlast": (4.0, 0.60, 0.5, 0.30, 7, 1.20),
+    "overlast-buurtbewoners": (6.0, 0.45, 0.3, 0.10, 1, 1.35),
+    "daklozen-bedelen": (2.0, 0.40, 1.5, 0.15, 12, 1.00),
+    "wildplassen-poepen-overgeven": (3.0, 0.40, 1.2, 0.30, 7, 0.80),
+    "drank-en-drugsoverlast": (4.0, 0.70, 0.9, 0.20, 7, 1.00),
+    "straatmeubilair-vernield": (5.0, 0.50, 0.7, 0.05, 6, 1.00),
+    "straatverlichting-defect": (12.0, 0.05, 0.2, 0.35, 12, 1.00),
+    "losse-stoeptegel": (15.0, 0.05, 0.2, 0.10, 3, 1.00),
+}
 MELDINGEN_LEVEL = 0.87  # brings the city total to ~100,000 meldingen a year
-MELDING_STATUSES = ("gemeld", "in_behandeling", "afgehandeld", "geannuleerd")
+# Codes and subcategorieën in no indicator each get their own deviation column of _World.extra_dev:
+# police codes from column 0, meldingen from column _EXTRA_DEV_MELDINGEN.
+_N_EXTRA_DEV, _EXTRA_DEV_MELDINGEN = 8, 2
 
-# Survey items: column, indicator, kind, base probability of "ja"/"vaak", b (logit scale),
-# share "9" (weet niet; frequency items only).
-SURVEY_ITEMS: tuple[tuple, ...] = (
-    ("voelt_zich_onveilig", "subj_onveilig", "bin", 0.30, 0.85, 0.0),
-    ("slachtoffer_diefstal", "subj_slachtoffer_diefstal", "bin", 0.08, 0.50, 0.0),
-    ("slachtoffer_inbraak", "subj_slachtoffer_inbraak", "bin", 0.035, 0.60, 0.0),
-    ("slachtoffer_geweld", "subj_slachtoffer_geweld", "bin", 0.04, 0.60, 0.0),
-    ("vaak_diefstal", "subj_vaak_diefstal", "freq", 0.12, 0.80, 0.08),
-    ("vaak_inbraak", "subj_vaak_inbraak", "freq", 0.08, 0.80, 0.10),
-    ("vaak_geweld", "subj_vaak_geweld", "freq", 0.06, 0.90, 0.07),
-    ("vaak_vernieling", "subj_vaak_vernieling", "freq", 0.15, 0.80, 0.06),
-    ("vaak_overlast", "subj_vaak_overlast", "freq", 0.20, 0.80, 0.04),
-    ("vaak_drugs", "subj_vaak_drugs", "freq", 0.15, 0.90, 0.09),
-    ("vaak_rommel", "subj_vaak_rommel", "freq", 0.33, 0.80, 0.03),
-)
-SURVEY_COLUMNS = tuple(item[0] for item in SURVEY_ITEMS)
-ENQUETE_HEADER = ("respondent_id", "jaar", "wijk_code", "weegfactor") + SURVEY_COLUMNS
-MELDINGEN_HEADER = ("melding_id", "datum", "hoofdcategorie", "subcategorie", "wijk_code", "status",
-                    "datum_afgehandeld")
+# Meldingen status as of the export date, keyed by the method's status names: the share "gemeld"
+# and "in_behandeling" among meldingen younger than 14 days, 14–59 days and older (the rest is
+# afgehandeld, unless not yet handled by the export date), and the share cancelled at any age.
+_STATUS_NEW, _STATUS_BUSY, _STATUS_DONE, _STATUS_CANCELLED = "gemeld", "in_behandeling", "afgehandeld", "geannuleerd"
+_STATUS_SHARE_BY_AGE = {_STATUS_NEW: (0.45, 0.08, 0.004), _STATUS_BUSY: (0.35, 0.22, 0.004)}
+_CANCELLED_SHARE = 0.02
+
+# Survey items, keyed by survey column, in the column order of the demo questionnaire export (the
+# readers match columns by name, so it need not be the method's order): base probability of
+# "ja"/"vaak", b (logit scale), share "weet niet" (frequency items only).  The indicator and the
+# answer scale are the method's.
+_SURVEY_WORLD: dict[str, tuple[float, float, float]] = {
+    "voelt_zich_onveilig": (0.30, 0.85, 0.0),
+    "slachtoffer_diefstal": (0.08, 0.50, 0.0),
+    "slachtoffer_inbraak": (0.035, 0.60, 0.0),
+    "slachtoffer_geweld": (0.04, 0.60, 0.0),
+    "vaak_diefstal": (0.12, 0.80, 0.08),
+    "vaak_inbraak": (0.08, 0.80, 0.10),
+    "vaak_geweld": (0.06, 0.90, 0.07),
+    "vaak_vernieling": (0.15, 0.80, 0.06),
+    "vaak_overlast": (0.20, 0.80, 0.04),
+    "vaak_drugs": (0.15, 0.90, 0.09),
+    "vaak_rommel": (0.33, 0.80, 0.03),
+}
+# Invalid answers written as quirks: (column, value outside the method's answer codes).
+_INVALID_BINARY = ("voelt_zich_onveilig", 4)
+_INVALID_FREQUENCY = ("vaak_overlast", 7)
+
+
+class _PoliceCode(NamedTuple):
+    code: str
+    label: str
+    rate: float
+    b: float
+    elast: float
+    amp: float
+    peak: int
+    indicator: str | None  # None = counts in no indicator
+    corona: float
+
+
+class _Subcat(NamedTuple):
+    hoofdcategorie: str
+    subcategorie: str
+    rate: float
+    b: float
+    elast: float
+    amp: float
+    peak: int
+    indicator: str | None  # None = counts in no indicator
+    corona: float
+
+
+class _SurveyItem(NamedTuple):
+    column: str
+    indicator: str
+    scale: str  # "binary" or "frequency" (the method's)
+    p_yes: float
+    b: float
+    p_no_answer: float
+
+
+def _world_registers(method: dict) -> tuple[tuple[_PoliceCode, ...], tuple[_Subcat, ...], tuple[_SurveyItem, ...]]:
+    """POLITIE_CODES, MELDING_SUBCATS and SURVEY_ITEMS: the method's lists joined with the demo's world.
+
+    Raises DemoWorldError, naming what is missing, when an indicator of the method (a police code, a
+    subcategorie, a survey column) has no world parameters here, or the other way round."""
+    errors: list[str] = []
+    indicator_of: dict[tuple[str, str], str] = {}
+    for ind in method["indicators"]:
+        for code in ind.get("codes", []):
+            if (ind["source"], code) in indicator_of:
+                errors.append(f"{ind['source']} {code!r} telt in twee indicatoren "
+                              f"({indicator_of[ind['source'], code]}, {ind['indicator']})")
+            indicator_of[ind["source"], code] = ind["indicator"]
+            world = {"politie": _POLITIE_WORLD, "meldingen": _MELDINGEN_WORLD}.get(ind["source"])
+            if world is None:
+                errors.append(f"indicator {ind['indicator']!r}: onbekende bron {ind['source']!r}")
+            elif code not in world:
+                errors.append(f"indicator {ind['indicator']!r}: geen wereldparameters voor {ind['source']} "
+                              f"{code!r} (_{ind['source'].upper()}_WORLD)")
+        if ind.get("column") and ind["column"] not in _SURVEY_WORLD:
+            errors.append(f"indicator {ind['indicator']!r}: geen wereldparameters voor enquêtekolom "
+                          f"{ind['column']!r} (_SURVEY_WORLD)")
+        if not ind.get("codes") and not ind.get("column"):
+            errors.append(f"indicator {ind['indicator']!r}: geen codes en geen enquêtekolom")
+    total = method["politie"]["total_code"]
+    if total in _POLITIE_WORLD:
+        errors.append(f"politiecode {total!r} is de totaalcode van de methode, geen code van _POLITIE_WORLD")
+    hoofd_of = {sub: main for main, subs in method["meldingen"]["vocabulary"].items() for sub in subs}
+    errors += [f"subcategorie {sub!r} van de vocabulaire: geen wereldparameters (_MELDINGEN_WORLD)"
+               for sub in hoofd_of if sub not in _MELDINGEN_WORLD]
+    errors += [f"subcategorie {sub!r} van _MELDINGEN_WORLD staat niet in de vocabulaire van de methode"
+               for sub in _MELDINGEN_WORLD if sub not in hoofd_of]
+    errors += [f"meldingen-indicator {indicator_of['meldingen', sub]!r}: subcategorie {sub!r} staat niet "
+               "in de vocabulaire" for src, sub in indicator_of if src == "meldingen" and sub not in hoofd_of]
+    scales = survey_items(method)
+    errors += [f"enquêtekolom {col!r} van _SURVEY_WORLD is geen enquête-item van de methode"
+               for col in _SURVEY_WORLD if col not in scales]
+    unindexed_pol = [c for c in _POLITIE_WORLD if ("politie", c) not in indicator_of]
+    unindexed_meld = [s for s in hoofd_of if ("meldingen", s) not in indicator_of]
+    if len(unindexed_pol) > _EXTRA_DEV_MELDINGEN or len(unindexed_meld) > _N_EXTRA_DEV - _EXTRA_DEV_MELDINGEN:
+        errors.append(f"te veel codes buiten een indicator voor _World.extra_dev: politie {unindexed_pol} "
+                      f"(max {_EXTRA_DEV_MELDINGEN}), meldingen {unindexed_meld} "
+                      f"(max {_N_EXTRA_DEV - _EXTRA_DEV_MELDINGEN})")
+    if errors:
+        raise DemoWorldError("Demodata (pipeline/demo_data.py) dekt de methodeconfiguratie niet: "
+                             + "; ".join(errors) + ".")
+    politie = tuple(_PoliceCode(code, *params[:-1], indicator_of.get(("politie", code)), params[-1])
+                    for code, params in _POLITIE_WORLD.items())
+    meldingen = tuple(_Subcat(hoofd_of[sub], sub, *_MELDINGEN_WORLD[sub][:-1], indicator_of.get(("meldingen", sub)),
+                              _MELDINGEN_WORLD[sub][-1]) for sub in hoofd_of)
+    ind_of_column = {i["column"]: i["indicator"] for i in method["indicators"] if i.get("column")}
+    survey = tuple(_SurveyItem(col, ind_of_column[col], scales[col], *params) for col, params in _SURVEY_WORLD.items())
+    return politie, meldingen, survey
+
+
+POLITIE_CODES, MELDING_SUBCATS, SURVEY_ITEMS = _world_registers(_METHOD)
+TOTAL_CODE = (_METHOD["politie"]["total_code"], _TOTAL_LABEL)
+SURVEY_COLUMNS = tuple(item.column for item in SURVEY_ITEMS)
+_SURVEY_INDEX = {item.indicator: j for j, item in enumerate(SURVEY_ITEMS)}
+
+
+def _answer_codes(survey: dict) -> tuple[tuple[int, int], tuple[int, int, int], int]:
+    """The method's answer codes as the generator writes them: binary (ja, nee), frequency
+    (vaak, soms, (bijna) nooit: the valid codes after the yes code, in the method's order, as
+    INPUTS.md numbers them) and frequency weet niet.  The model behind the demo answers has
+    exactly these; another answer scale in the method stops the demo with a clear error."""
+    bin_valid, freq_valid = list(survey["binary_valid"]), list(survey["frequency_valid"])
+    no_answer = list(survey.get("frequency_no_answer", []))
+    if (len(bin_valid) != 2 or survey["binary_yes"] not in bin_valid or len(freq_valid) != 3
+            or survey["frequency_yes"] not in freq_valid or len(no_answer) != 1
+            or not all(v.isdigit() for v in bin_valid + freq_valid + no_answer)):
+        raise DemoWorldError("Demodata: de antwoordschalen van de methode ([survey]) passen niet op het "
+                             "antwoordmodel van de demo (binair: 2 codes, frequentie: 3 codes plus 1 'weet niet').")
+    yes_b, yes_f = survey["binary_yes"], survey["frequency_yes"]
+    binary = (int(yes_b), *(int(v) for v in bin_valid if v != yes_b))
+    frequency = (int(yes_f), *(int(v) for v in freq_valid if v != yes_f))
+    return binary, frequency, int(no_answer[0])
+
+
+_SURVEY_CODES = _METHOD["survey"]
+(_BIN_YES, _BIN_NO), (_FREQ_YES, _FREQ_SOMETIMES, _FREQ_RARELY), _FREQ_NO_ANSWER = _answer_codes(_SURVEY_CODES)
+# The valid answers per scale, in the method's order (a repeated respondent draws from them).
+_VALID_ANSWERS = {scale: tuple(int(v) for v in _SURVEY_CODES[f"{scale}_valid"]) for scale in ("binary", "frequency")}
+
+MELDING_STATUSES: tuple[str, ...] = tuple(_METHOD["meldingen"]["statuses"])
+_STATUS_INDEX = {s: i for i, s in enumerate(MELDING_STATUSES)}
+_NOT_COUNTED = tuple(_STATUS_INDEX[s] for s in _METHOD["meldingen"]["not_counted_status"] if s in _STATUS_INDEX)
+_PRESTATIES = _METHOD["prestaties"]
+
+# Headers: the required columns of the source register (lower case, as the readers require them).
+ENQUETE_HEADER = tuple(c for c in SOURCES_BY_NAME["enquete"].columns if c not in SURVEY_COLUMNS) + SURVEY_COLUMNS
+MELDINGEN_HEADER = SOURCES_BY_NAME["meldingen"].columns
+# The police files keep the casing of the real CBS open-data export (the readers lower-case the
+# header); checked against the register below.
 POLITIE_HEADER = ("ID", "SoortMisdrijf", "WijkenEnBuurten", "Perioden", "GeregistreerdeMisdrijven_1")
-PRESTATIES_HEADER = ("prestatie_id", "wijk_code", "thema", "partner", "omschrijving", "soort", "prioriteit",
-                     "additioneel", "startdatum", "einddatum", "indicator", "basiswaarde", "streefwaarde",
-                     "status")
-VOORTGANG_HEADER = ("prestatie_id", "datum", "realisatie", "rag", "toelichting")
+PRESTATIES_HEADER = SOURCES_BY_NAME["prestaties"].columns
+VOORTGANG_HEADER = SOURCES_BY_NAME["voortgang"].columns
+AREAS_HEADER = SOURCES_BY_NAME["areas"].columns + SOURCES_BY_NAME["areas"].optional
+BEVOLKING_HEADER = SOURCES_BY_NAME["bevolking"].columns
+if tuple(c.lower() for c in POLITIE_HEADER) != SOURCES_BY_NAME["politie"].columns:
+    raise DemoWorldError(f"Demodata: POLITIE_HEADER {POLITIE_HEADER} wijkt af van het bronregister "
+                         f"{SOURCES_BY_NAME['politie'].columns}.")
+if set(ENQUETE_HEADER) != set(SOURCES_BY_NAME["enquete"].columns):
+    raise DemoWorldError(f"Demodata: ENQUETE_HEADER {ENQUETE_HEADER} wijkt af van het bronregister "
+                         f"{SOURCES_BY_NAME['enquete'].columns}.")
 
 UNKNOWN_WIJK = "BU05999999"
 CORONA_MONTHS = (12 * (2020 - FIRST_YEAR) + 2, 12 * (2021 - FIRST_YEAR) + 6)  # Mar 2020 .. Jun 2021 (excl.)
@@ -371,7 +516,7 @@ class _World:
         ind_dev = rng.normal(0.0, 0.12, size=(n, N_IND))
         theme_idx = np.array([THEMES.index(th) for _, th in INDICATORS])
         self.dev = theme_dev[:, theme_idx] + ind_dev  # [w, indicator]
-        self.extra_dev = rng.normal(0.0, 0.30, size=(n, 8))  # for codes/subcategories in no indicator
+        self.extra_dev = rng.normal(0.0, 0.30, size=(n, _N_EXTRA_DEV))  # for codes/subcategories in no indicator
 
         self.month_year = np.repeat(np.arange(N_YEARS), 12)  # year index of each month
 
@@ -480,6 +625,10 @@ _OTHER_PLAN_STATUS = (
     + ["voorgesteld"] * 3 + ["afgewezen"] * 2
 )
 
+# Share of agreements with additioneel = ja (the values are the method's prestaties.additioneel).
+_ADDITIONEEL_YES, _ADDITIONEEL_NO = "ja", "nee"
+_ADDITIONEEL_SHARE = 0.55
+
 
 def _add_months(d: np.datetime64, months: int) -> np.datetime64:
     return (d.astype("datetime64[M]") + months).astype("datetime64[D]")
@@ -572,8 +721,8 @@ def _plan_prestaties(rng: np.random.Generator, world: _World) -> list[dict]:
         if "place" not in p:
             p["place"] = world.names[p["w"]]
         p["end"] = min(p["end"], 12 * (2025 - FIRST_YEAR) + 11)  # ends by 2025-12
-        p["prioriteit"] = int(rng.integers(1, 6))
-        p["additioneel"] = "ja" if rng.random() < 0.55 else "nee"
+        p["prioriteit"] = int(rng.integers(_PRESTATIES["min_priority"], _PRESTATIES["max_priority"] + 1))
+        p["additioneel"] = _ADDITIONEEL_YES if rng.random() < _ADDITIONEEL_SHARE else _ADDITIONEEL_NO
         p["half_yearly"] = bool(rng.random() < 0.4)
 
     plans.sort(key=lambda p: (p["start"], p["area"], p["text"]))
@@ -611,9 +760,14 @@ def _effect_factors(world: _World, plans: list[dict]) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # Writers
 # --------------------------------------------------------------------------------------------
-def _write_df(df: pl.DataFrame, path: Path, header: tuple[str, ...] | None = None, **kw) -> None:
-    if header is not None and tuple(df.columns[:len(header)]) != header:
+def _check_header(df: pl.DataFrame, path: Path, header: tuple[str, ...]) -> None:
+    if tuple(df.columns[:len(header)]) != header:
         raise AssertionError(f"{path.name}: columns {df.columns} differ from {header}")
+
+
+def _write_df(df: pl.DataFrame, path: Path, header: tuple[str, ...] | None = None, **kw) -> None:
+    if header is not None:
+        _check_header(df, path, header)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         df.write_csv(fh, **kw)
@@ -629,7 +783,7 @@ def _write_areas(world: _World, out: Path) -> int:
         "tile_x": [w[3] for w in WIJKEN],
         "tile_y": [w[4] for w in WIJKEN],
     })
-    _write_df(df, out / "areas" / "areas.csv")
+    _write_df(df, out / "areas" / "areas.csv", AREAS_HEADER)
     return df.height
 
 
@@ -639,7 +793,7 @@ def _write_bevolking(world: _World, out: Path) -> int:
         "wijk_code": world.codes * N_YEARS,
         "inwoners": world.pop.T.reshape(-1),
     })
-    _write_df(df, out / "bevolking" / "bevolking.csv")
+    _write_df(df, out / "bevolking" / "bevolking.csv", BEVOLKING_HEADER)
     return df.height
 
 
@@ -684,24 +838,24 @@ def _politie_file(world: _World, counts: np.ndarray, month_lo: int, month_hi: in
         if month_lo <= m < month_hi:
             r = next(i for i, reg in enumerate(regions) if reg[2] == w)
             text[r, m - month_lo, c + 1] = val
-    all_codes = [TOTAL_CODE] + [(c[0], c[1]) for c in POLITIE_CODES]
+    all_codes = [TOTAL_CODE] + [(c.code, c.label) for c in POLITIE_CODES]
     soort = [f"{code} {label}" if labels else f"{code} " for code, label in all_codes]
     periods = [f"{FIRST_YEAR + m // 12}MM{m % 12 + 1:02d}" for m in months]
     n = R * len(months) * n_codes
     r_idx, m_idx, c_idx = np.unravel_index(np.arange(n), (R, len(months), n_codes))
-    return pl.DataFrame({
-        "ID": pl.Series(np.arange(n)).cast(pl.String),
-        "SoortMisdrijf": pl.Series(soort).gather(c_idx),
-        "WijkenEnBuurten": pl.Series([reg[0] for reg in regions]).gather(r_idx),
-        "Perioden": pl.Series(periods).gather(m_idx),
-        "GeregistreerdeMisdrijven_1": pl.Series(text.reshape(-1), dtype=pl.String),
-    })
+    return pl.DataFrame(dict(zip(POLITIE_HEADER, (
+        pl.Series(np.arange(n)).cast(pl.String),
+        pl.Series(soort).gather(c_idx),
+        pl.Series([reg[0] for reg in regions]).gather(r_idx),
+        pl.Series(periods).gather(m_idx),
+        pl.Series(text.reshape(-1), dtype=pl.String),
+    ))))
 
 
 def _write_politie(rng: np.random.Generator, world: _World, F: np.ndarray, out: Path,
                    progress: Progress, summary: dict) -> np.ndarray:
     final = _politie_counts(rng, world, F)
-    code_idx = {c[0]: i for i, c in enumerate(POLITIE_CODES)}
+    code_idx = {c.code: i for i, c in enumerate(POLITIE_CODES)}
     widx = {name: i for i, name in enumerate(world.names)}
 
     def m_of(year: int, month: int) -> int:
@@ -746,14 +900,8 @@ def _write_politie(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
             rows.append((TOTAL_CODE[0] + " ", world.codes[w] + "  ", period, str(int(final[w, :, m].sum()))))
             for (w2, c, m2) in rev_keys:
                 if w2 == w and m2 == m:
-                    rows.append((POLITIE_CODES[c][0] + " ", world.codes[w] + "  ", period, str(int(final[w, c, m]))))
-    df = pl.DataFrame({
-        "ID": [str(i) for i in range(len(rows))],
-        "SoortMisdrijf": [r[0] for r in rows],
-        "WijkenEnBuurten": [r[1] for r in rows],
-        "Perioden": [r[2] for r in rows],
-        "GeregistreerdeMisdrijven_1": [r[3] for r in rows],
-    })
+                    rows.append((POLITIE_CODES[c].code + " ", world.codes[w] + "  ", period, str(int(final[w, c, m]))))
+    df = pl.DataFrame(dict(zip(POLITIE_HEADER, ([str(i) for i in range(len(rows))], *map(list, zip(*rows))))))
     _write_df(df, d / "geregistreerde_misdrijven_2024_revisie.csv", POLITIE_HEADER, separator=";", quote_style="always")
     summary["politie/geregistreerde_misdrijven_2024_revisie.csv"] = df.height
     if progress:
@@ -768,7 +916,7 @@ def _write_enquete(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
     small = np.array([name in SMALL_WIJKEN for name in world.names])
     heijplaat = world.names.index("Heijplaat")
     stats = np.full((world.n, N_YEARS, len(SURVEY_ITEMS)), np.nan)
-    base_logit = np.log(np.array([it[3] for it in SURVEY_ITEMS]) / (1 - np.array([it[3] for it in SURVEY_ITEMS])))
+    base_logit = np.log(np.array([it.p_yes for it in SURVEY_ITEMS]) / (1 - np.array([it.p_yes for it in SURVEY_ITEMS])))
     centre_shift = 0.2 * np.log(world.centre)
     d = out / "enquete"
     for yi, year in enumerate(YEARS):
@@ -782,17 +930,17 @@ def _write_enquete(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
         person = rng.normal(0.0, 0.6, R)
         weight = np.round(np.clip(rng.lognormal(0.0, 0.33, R), 0.2, 4.5), 3)
         answers = np.empty((R, len(SURVEY_ITEMS)), dtype=np.int64)
-        for j, (col, ind, kind, p0, b, q9) in enumerate(SURVEY_ITEMS):
+        for j, (col, ind, answer_scale, p0, b, q9) in enumerate(SURVEY_ITEMS):
             k = IND_INDEX[ind]
             lin = base_logit[j] + b * (world.u[w_idx, m_july] + world.dev[w_idx, k] + centre_shift[w_idx]) + person
             p_yes = F[w_idx, k, m_july] / (1.0 + np.exp(-lin))
             u1 = rng.random(R)
-            if kind == "bin":
-                a = (u1 < p_yes).astype(np.int64)
+            if answer_scale == "binary":
+                a = np.where(u1 < p_yes, _BIN_YES, _BIN_NO)
             else:
                 p_soms = (1.0 - p_yes) / (1.0 + np.exp(-(-0.2 + 0.5 * lin)))
-                a = np.where(u1 < p_yes, 1, np.where(u1 < p_yes + p_soms, 2, 3))
-                a = np.where(rng.random(R) < q9, 9, a)
+                a = np.where(u1 < p_yes, _FREQ_YES, np.where(u1 < p_yes + p_soms, _FREQ_SOMETIMES, _FREQ_RARELY))
+                a = np.where(rng.random(R) < q9, _FREQ_NO_ANSWER, a)
             a = np.where(rng.random(R) < 0.012, -1, a)  # no answer
             answers[:, j] = a
         # Quirks (rows a conforming pipeline quarantines): chosen before the statistics.
@@ -803,9 +951,9 @@ def _write_enquete(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
         if quirk in ("invalid_binary", "missing_weight", "invalid_frequency"):
             accepted[row] = False
         # Weighted % per wijk for this year (valid answers only), as METHOD.md computes it.
-        for j in range(len(SURVEY_ITEMS)):
-            valid = accepted & (answers[:, j] >= 0) & (answers[:, j] != 9)
-            yes = valid & (answers[:, j] == 1)
+        for j, item in enumerate(SURVEY_ITEMS):
+            valid = accepted & np.isin(answers[:, j], _VALID_ANSWERS[item.scale])
+            yes = valid & (answers[:, j] == (_BIN_YES if item.scale == "binary" else _FREQ_YES))
             sw = np.bincount(w_idx[valid], weights=weight[valid], minlength=world.n)
             sy = np.bincount(w_idx[yes], weights=weight[yes], minlength=world.n)
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -824,15 +972,16 @@ def _write_enquete(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
             [pl.when(pl.col(c) < 0).then(None).otherwise(pl.col(c)).alias(c) for c in SURVEY_COLUMNS])
         is_row = pl.int_range(pl.len()) == row
         if quirk == "invalid_binary":
-            df = df.with_columns(pl.when(is_row).then(4).otherwise(pl.col("voelt_zich_onveilig")).alias("voelt_zich_onveilig"))
+            col, bad = _INVALID_BINARY
+            df = df.with_columns(pl.when(is_row).then(bad).otherwise(pl.col(col)).alias(col))
         elif quirk == "invalid_frequency":
-            df = df.with_columns(pl.when(is_row).then(7).otherwise(pl.col("vaak_overlast")).alias("vaak_overlast"))
+            col, bad = _INVALID_FREQUENCY
+            df = df.with_columns(pl.when(is_row).then(bad).otherwise(pl.col(col)).alias(col))
         elif quirk == "missing_weight":
             df = df.with_columns(pl.when(is_row).then(None).otherwise(pl.col("weegfactor")).alias("weegfactor"))
         elif quirk == "duplicate":
             # Same respondent_id, other (valid) answers: the second row is the duplicate.
-            other = [int(rng.integers(0, 2)) if kind == "bin" else int(rng.integers(1, 4))
-                     for _, _, kind, _, _, _ in SURVEY_ITEMS]
+            other = [_VALID_ANSWERS[it.scale][int(rng.integers(len(_VALID_ANSWERS[it.scale])))] for it in SURVEY_ITEMS]
             dup = df.slice(row, 1).with_columns(
                 [pl.lit(v, dtype=pl.Int64).alias(c) for c, v in zip(SURVEY_COLUMNS, other)])
             df = pl.concat([df, dup.select(df.columns).cast(df.schema)])
@@ -862,11 +1011,15 @@ _OMSCHRIJVING = {
 }
 
 
+# Subcategorieën outside the method's vocabulary, written as a quirk (never counted): (hoofdcategorie, subcategorie).
+_OUTSIDE_VOCABULARY = (("afval", "overig"), ("overlast-in-de-openbare-ruimte", "overig"))
+
+
 def _meldingen_counts(rng: np.random.Generator, world: _World, F: np.ndarray, scale: float) -> np.ndarray:
     P = world.pop_month()
     t = (np.arange(N_MONTHS) + 0.5) / 12.0
     lam = np.empty((world.n, len(MELDING_SUBCATS), N_MONTHS))
-    extra = 2
+    extra = _EXTRA_DEV_MELDINGEN
     for s, (_, _, rate, b, elast, amp, peak, ind, corona) in enumerate(MELDING_SUBCATS):
         if ind is None:
             dev = world.extra_dev[:, extra][:, None]
@@ -883,13 +1036,18 @@ def _meldingen_counts(rng: np.random.Generator, world: _World, F: np.ndarray, sc
     return rng.poisson(lam)
 
 
+def _share_by_age(age: np.ndarray, status: str) -> np.ndarray:
+    young, mid, old = _STATUS_SHARE_BY_AGE[status]
+    return np.where(age < 14, young, np.where(age < 60, mid, old))
+
+
 def _write_meldingen(rng: np.random.Generator, world: _World, F: np.ndarray, out: Path, scale: float,
                      progress: Progress, summary: dict) -> np.ndarray:
     """Writes one file per year; returns counted meldingen per [w, subcat, month]."""
     N = _meldingen_counts(rng, world, F, scale)
     n_sub = len(MELDING_SUBCATS)
-    hoofd = [s[0] for s in MELDING_SUBCATS] + ["afval", "overlast-in-de-openbare-ruimte"]
-    sub = [s[1] for s in MELDING_SUBCATS] + ["overig", "overig"]
+    hoofd = [s.hoofdcategorie for s in MELDING_SUBCATS] + [h for h, _ in _OUTSIDE_VOCABULARY]
+    sub = [s.subcategorie for s in MELDING_SUBCATS] + [s for _, s in _OUTSIDE_VOCABULARY]
     codes = world.codes + [UNKNOWN_WIJK]
     counted = np.zeros((world.n, n_sub, N_MONTHS), dtype=np.int64)
     carry: pl.DataFrame | None = None  # rows of Dec 2023 re-exported in the 2024 file
@@ -912,14 +1070,14 @@ def _write_meldingen(rng: np.random.Generator, world: _World, F: np.ndarray, out
         # Status as of the export date.
         age = (EXPORT_DATE - date).astype(int)
         u = rng.random(n)
-        p_gemeld = np.where(age < 14, 0.45, np.where(age < 60, 0.08, 0.004))
-        p_beh = np.where(age < 14, 0.35, np.where(age < 60, 0.22, 0.004))
-        status = np.where(u < p_gemeld, 0, np.where(u < p_gemeld + p_beh, 1, 2))
-        status = np.where(rng.random(n) < 0.02, 3, status)
+        S = _STATUS_INDEX
+        p_gemeld, p_beh = _share_by_age(age, _STATUS_NEW), _share_by_age(age, _STATUS_BUSY)
+        status = np.where(u < p_gemeld, S[_STATUS_NEW], np.where(u < p_gemeld + p_beh, S[_STATUS_BUSY], S[_STATUS_DONE]))
+        status = np.where(rng.random(n) < _CANCELLED_SHARE, S[_STATUS_CANCELLED], status)
         delay = np.clip(np.floor(rng.lognormal(np.log(5.0), 0.9, n)), 0, 150).astype(np.int64)
         delay = np.where(has_time, np.maximum(delay, 1), delay)
         done = date + delay
-        status = np.where((status == 2) & (done > EXPORT_DATE), 1, status)
+        status = np.where((status == S[_STATUS_DONE]) & (done > EXPORT_DATE), S[_STATUS_BUSY], status)
 
         # Quirks.
         wcol = w_idx.copy()
@@ -930,13 +1088,13 @@ def _write_meldingen(rng: np.random.Generator, world: _World, F: np.ndarray, out
                 rows = rng.choice(n, 3 if year == 2020 else 2, replace=False)
                 wcol[rows] = world.n  # unknown wijk code
             if year in (2016, 2021):
-                cand = np.flatnonzero(status == 2)
+                cand = np.flatnonzero(status == S[_STATUS_DONE])
                 rows = rng.choice(cand, 2, replace=False)
                 done[rows] = date[rows] - rng.integers(2, 20, 2)
                 quarantined[rows] = True
             if year in (2015, 2018, 2023):
                 rows = rng.choice(n, 2, replace=False)
-                scol[rows] = n_sub + (rows % 2)  # 'overig'
+                scol[rows] = n_sub + (rows % 2)  # outside the vocabulary ('overig')
 
         ids = pl.Series(np.arange(1, n + 1)).cast(pl.String).str.zfill(6)
         df = pl.DataFrame({
@@ -954,28 +1112,29 @@ def _write_meldingen(rng: np.random.Generator, world: _World, F: np.ndarray, out
             "melding_id",
             pl.when(pl.col("_has_time")).then(pl.col("_t")).otherwise(pl.col("_d")).alias("datum"),
             "hoofdcategorie", "subcategorie", "wijk_code", "status",
-            pl.when(pl.col("status") == "afgehandeld").then(pl.col("_afg")).otherwise(None).alias("datum_afgehandeld"),
+            pl.when(pl.col("status") == _STATUS_DONE).then(pl.col("_afg")).otherwise(None).alias("datum_afgehandeld"),
         )
 
         # Counted meldingen (what a conforming pipeline counts), before re-exports.
-        ok = (status != 3) & (wcol < world.n) & (scol < n_sub) & ~quarantined
+        ok = ~np.isin(status, _NOT_COUNTED) & (wcol < world.n) & (scol < n_sub) & ~quarantined
         np.add.at(counted, (wcol[ok], scol[ok], 12 * yi + mo[ok]), 1)
 
         # Repeated melding_id with a newer status (read last wins; the status stays a counted one).
         if n > 100 and year == 2023:
-            open_rows = np.flatnonzero((status <= 1) & ~quarantined & (wcol < world.n))
+            open_rows = np.flatnonzero(np.isin(status, (S[_STATUS_NEW], S[_STATUS_BUSY])) & ~quarantined
+                                       & (wcol < world.n))
             early = open_rows[open_rows < n - 50]
             reexp = rng.choice(early, min(5, len(early)), replace=False) if len(early) else np.array([], int)
             dec = open_rows[(mo[open_rows] == 11) & (scol[open_rows] < n_sub)]
             if len(reexp):
                 rex = df[np.sort(reexp)].with_columns(
-                    pl.lit("afgehandeld").alias("status"),
+                    pl.lit(_STATUS_DONE).alias("status"),
                     pl.Series((date[np.sort(reexp)] + 9).astype("datetime64[ms]")).dt.strftime("%Y-%m-%d").alias("datum_afgehandeld"))
                 df = pl.concat([df, rex])
             if len(dec):
                 pick = np.sort(rng.choice(dec, min(3, len(dec)), replace=False))
                 carry = df[pick].with_columns(
-                    pl.lit("afgehandeld").alias("status"),
+                    pl.lit(_STATUS_DONE).alias("status"),
                     pl.Series(np.minimum(date[pick] + 12, EXPORT_DATE).astype("datetime64[ms]")).dt.strftime("%Y-%m-%d")
                     .alias("datum_afgehandeld"))
         if year == 2024 and carry is not None:
@@ -988,6 +1147,7 @@ def _write_meldingen(rng: np.random.Generator, world: _World, F: np.ndarray, out
             sizes = np.array([len(_OMSCHRIJVING[s]) for s in hoofd])
             pick = offsets[scol] + (rng.integers(0, 1 << 30, df.height) % sizes[scol])
             df = df.with_columns(pl.Series("omschrijving", texts).gather(pick))
+            _check_header(df, d / name, MELDINGEN_HEADER)
             buf = io.BytesIO()
             df.write_csv(buf, separator=";", line_terminator="\r\n")
             (d / name).parent.mkdir(parents=True, exist_ok=True)
@@ -1020,14 +1180,13 @@ def _fmt(x: float) -> str:
 def _indicator_value(ind: str, w: int, months: np.ndarray, pop: int, pol: np.ndarray, meld: np.ndarray,
                      enq: np.ndarray, year_idx: int) -> float:
     """Realised raw value x of an indicator (objective over `months`, subjective in `year_idx`)."""
-    if ind.startswith("subj_"):
-        j = next(i for i, it in enumerate(SURVEY_ITEMS) if it[1] == ind)
-        return float(enq[w, year_idx, j])
-    pol_codes = [i for i, c in enumerate(POLITIE_CODES) if c[7] == ind]
+    if ind in _SURVEY_INDEX:
+        return float(enq[w, year_idx, _SURVEY_INDEX[ind]])
+    pol_codes = [i for i, c in enumerate(POLITIE_CODES) if c.indicator == ind]
     if pol_codes:
         c = pol[w][pol_codes][:, months].sum()
     else:
-        subs = [i for i, s in enumerate(MELDING_SUBCATS) if s[7] == ind]
+        subs = [i for i, s in enumerate(MELDING_SUBCATS) if s.indicator == ind]
         c = meld[w][subs][:, months].sum()
     return 1000.0 * float(c) / pop
 
@@ -1072,7 +1231,7 @@ def _write_prestaties(rng: np.random.Generator, world: _World, plans: list[dict]
             real = ""
             elapsed = min(1.0, (rm - p["start"] + 1) / max(1, p["end"] - p["start"] + 1))
             if ind is not None:
-                if ind.startswith("subj_"):
+                if ind in _SURVEY_INDEX:
                     yi = rm // 12 if rm % 12 >= 6 else rm // 12 - 1
                     val = _indicator_value(ind, p["w"], np.array([]), 1, pol, meld, enq, max(yi, 0))
                 else:
@@ -1104,6 +1263,52 @@ def _write_prestaties(rng: np.random.Generator, world: _World, plans: list[dict]
         summary[f"prestaties/{name}"] = len(rows)
     if progress:
         progress(f"prestaties ({len(prest_rows)}) en voortgang ({len(vg_rows)}) geschreven")
+
+
+# --------------------------------------------------------------------------------------------
+def _check_story(method: dict) -> None:
+    """The demo's story tables (templates, plans, statuses, texts, quirks) use only what the method
+    knows, and cover what it generates for every theme and hoofdcategorie (DemoWorldError otherwise)."""
+    errors: list[str] = []
+
+    def require(values, domain, what: str) -> None:
+        unknown = sorted(set(values) - set(domain))
+        if unknown:
+            errors.append(f"{what} {unknown} niet in de methode ({sorted(set(domain))})")
+
+    prest = method["prestaties"]
+    themes = [t["theme"] for t in method["themes"]]
+    indicators = [i["indicator"] for i in method["indicators"]]
+    missing = [t for t in themes if t not in TEMPLATES]
+    if missing:
+        errors.append(f"thema('s) {missing} zonder prestatiesjablonen (TEMPLATES)")
+    require(TEMPLATES, themes, "TEMPLATES-thema's")
+    require([i for ts in TEMPLATES.values() for t in ts for i in t[3]] + [i for i, _ in _MEASURABLE_PLAN],
+            indicators, "indicatoren van de prestaties")
+    require([t[2] for ts in TEMPLATES.values() for t in ts], prest["soorten"], "soorten")
+    require([st for _, st in _MEASURABLE_PLAN] + list(_OTHER_PLAN_STATUS), prest["statuses"], "prestatiestatussen")
+    require(_TOELICHTING, prest["rag"], "rag-waarden")
+    require((_ADDITIONEEL_YES, _ADDITIONEEL_NO), prest["additioneel"], "additioneel-waarden")
+    require((_STATUS_NEW, _STATUS_BUSY, _STATUS_DONE, _STATUS_CANCELLED), method["meldingen"]["statuses"],
+            "meldingstatussen")
+    vocabulary = method["meldingen"]["vocabulary"]
+    missing = [h for h in vocabulary if h not in _OMSCHRIJVING]
+    if missing:
+        errors.append(f"hoofdcategorie(ën) {missing} zonder omschrijvingen (_OMSCHRIJVING)")
+    require([h for h, _ in _OUTSIDE_VOCABULARY], vocabulary, "hoofdcategorieën van de quirk 'buiten de vocabulaire'")
+    inside = [s for h, s in _OUTSIDE_VOCABULARY if s in vocabulary.get(h, [])]
+    if inside:
+        errors.append(f"subcategorie(ën) {inside} van _OUTSIDE_VOCABULARY staan wel in de vocabulaire")
+    scales, survey = survey_items(method), method["survey"]
+    for (col, bad), scale in ((_INVALID_BINARY, "binary"), (_INVALID_FREQUENCY, "frequency")):
+        if scales.get(col) != scale or str(bad) in survey[f"{scale}_valid"] + survey.get(f"{scale}_no_answer", []):
+            errors.append(f"ongeldig-antwoord-quirk {col}={bad}: geen {scale}-item of geen ongeldige code")
+    if errors:
+        raise DemoWorldError("Demodata (pipeline/demo_data.py) past niet op de methodeconfiguratie: "
+                             + "; ".join(errors) + ".")
+
+
+_check_story(_METHOD)
 
 
 # --------------------------------------------------------------------------------------------

@@ -190,7 +190,7 @@ def test_stad_year_change_updates_numbers_and_url(golden_marts, monkeypatch):
 
 
 def test_stad_ranking_equals_all_wijken_csv(golden_marts, monkeypatch):
-    from pipeline.scorecard import export_all_wijken
+    from pipeline.presentation import export_all_wijken
     at = start(golden_marts, monkeypatch)
     jaar = max(json.loads((golden_marts / "publicatie.json").read_text())["jaren"])
     table = next(df.value for df in at.dataframe if "Rang" in getattr(df.value, "columns", []))
@@ -319,7 +319,7 @@ def test_untrusted_query_params_are_ignored(golden_marts, monkeypatch):
 
 
 def test_scorecard_csv_equals_wijk_page(golden_marts, monkeypatch):
-    from pipeline.scorecard import export_scorecard
+    from pipeline.presentation import export_scorecard
     at = start(golden_marts, monkeypatch, {"wijk": SPANGEN, "jaar": "2022"})
     at.switch_page("views/wijk.py").run()
     rows = csv_rows(export_scorecard(golden_marts, SPANGEN, 2022))
@@ -378,7 +378,7 @@ def test_reader_follows_the_manifest_not_half_refreshed_top_level_files(golden_m
     """A new publication is being written (its directory exists, the manifest not yet switched)
     and the top-level files are mixed (a run killed while refreshing them): the reader returns the
     committed publication, whole; after the switch it returns the new one, whole."""
-    from pipeline.scorecard import read_marts
+    from pipeline.presentation import read_marts
     marts = copy_publication(golden_marts, tmp_path / "marts")
     committed = json.loads((marts / "publicatie.json").read_text())["publicatie_id"]
     republish(marts, "nieuwe-publicatie", switch=False)
@@ -409,7 +409,7 @@ def test_reader_follows_the_manifest_not_half_refreshed_top_level_files(golden_m
 
 
 def test_unreadable_file_is_reported_in_dutch(golden_marts, tmp_path):
-    from pipeline.scorecard import MartsError, read_marts
+    from pipeline.presentation import MartsError, read_marts
     marts = copy_publication(golden_marts, tmp_path / "marts")
     manifest = json.loads((marts / "publicatie.json").read_text())
     (marts / "publicaties" / manifest["publicatie_id"] / "stad_index.parquet").write_bytes(b"geen parquet")

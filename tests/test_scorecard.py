@@ -10,7 +10,7 @@ import re
 import polars as pl
 import pytest
 
-from pipeline.scorecard import (all_wijken_frame, change_judgement, export_all_wijken, export_scorecard, fmt_interval,
+from pipeline.presentation import (all_wijken_frame, change_judgement, export_all_wijken, export_scorecard, fmt_interval,
                                 fmt_num, interval_bounds, read_marts, scorecard_rows, to_dutch_csv)
 from tests.test_dashboard_apptest import SPANGEN, copy_publication, dutch, golden_marts_dir, republish
 

@@ -5,8 +5,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import ui
-from pipeline.labels import BRON, quarantaine_label
-from pipeline.scorecard import fmt_int
+from pipeline.presentation import BRON, quarantaine_label
+from pipeline.presentation import fmt_int
 
 marts = ui.load_or_stop()
 manifest = marts.manifest

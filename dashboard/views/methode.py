@@ -9,8 +9,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, ui
-from pipeline.labels import BRON
-from pipeline.scorecard import INDEX_DECIMALS, category_label, fmt_int, fmt_num
+from pipeline.presentation import BRON
+from pipeline.presentation import INDEX_DECIMALS, category_label, fmt_int, fmt_num
 
 marts = ui.load_or_stop()
 method = data.method(marts)

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, ui
-from pipeline.scorecard import (fmt_date, fmt_num, indicator_labels, level_label, on_track_text, status_label,
+from pipeline.presentation import (fmt_date, fmt_num, indicator_labels, level_label, on_track_text, status_label,
                                 theme_labels)
 
 marts = ui.load_or_stop()

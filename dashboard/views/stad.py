@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, templates, ui
-from pipeline.scorecard import (all_wijken_filename, all_wijken_frame, category_label, fmt_int, fmt_num,
+from pipeline.presentation import (all_wijken_filename, all_wijken_frame, category_label, fmt_int, fmt_num,
                                 headline, indicative_note, indicative_threshold, join_interval, to_dutch_csv)
 
 marts = ui.load_or_stop()

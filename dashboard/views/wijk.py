@@ -5,8 +5,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, templates, ui
-from pipeline.scorecard import (fmt_int, headline, index_row, indicative_note, indicative_threshold, join_interval,
-                                prestaties_display, scorecard_filename, scorecard_rows, theme_frame, to_dutch_csv,
+from pipeline.presentation import (fmt_int, headline, index_row, indicative_note, indicative_threshold, join_interval,
+                                prestaties_display, scorecard_filename, scorecard_rows, theme_frame, theme_values, to_dutch_csv,
                                 wijk_prestaties)
 
 marts = ui.load_or_stop()
@@ -86,6 +86,7 @@ else:
     st.caption("Er zijn geen prestatieafspraken voor deze wijk, haar gebied of de hele stad.")
 
 # --- Themes and drivers ----------------------------------------------------------------------------
+theme_numbers = theme_values(marts, wijk, jaar)
 themes = theme_frame(marts, wijk, jaar)
 left, right = st.columns(2, gap="large")
 with left:
@@ -93,7 +94,7 @@ with left:
     if (themes.get_column("Themascore") == "").all():
         st.info("Geen themascores voor dit jaar.")
     else:
-        ui.show_chart(charts.with_data(templates.theme_parts(marts), {"parts": charts.theme_parts_data(themes)}))
+        ui.show_chart(charts.with_data(templates.theme_parts(marts), {"parts": charts.theme_parts_data(theme_numbers)}))
         st.caption("Per thema de score uit registraties (objectief: politie en meldingen) en uit de enquête "
                    "(subjectief), en de themascore (zwart) met zijn 95%-interval: de werkelijke themascore ligt met "
                    "95% zekerheid op die lijn. Beleving heeft alleen een enquêtedeel."
@@ -108,7 +109,7 @@ with right:
                        if r.get("index") is None]
             st.info(f"Geen vergelijking mogelijk: geen index in {' en '.join(without)}.")
     else:
-        frame, limit = charts.contributions_data(themes)
+        frame, limit = charts.contributions_data(theme_numbers)
         ui.show_chart(charts.with_data(templates.contributions(marts), {"contributions": frame},
                                        params={"limit": limit}))
         st.caption(f"Bijdrage van elk thema aan de verandering van de index: {summary['Oordeel verandering']}. "

@@ -45,13 +45,14 @@ run: demo-data pipeline dashboard  ## Main job: set-up, demo data if needed, pip
 dagster: setup  ## Open the Dagster UI with everything loaded (http://localhost:3000)
 	@mkdir -p $(DAGSTER_HOME)
 	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m pipeline.definitions
+	VI_RAW_DIR=$(abspath $(RAW)) VI_MARTS_DIR=$(abspath $(MARTS)) VI_METHOD=$(METHOD) $(BIN)/dagster dev -m pipeline.definitions
 
 test: setup browser  ## Run all tests
 	$(BIN)/python -m pytest -q
 
-bench: setup  ## Pipeline: time and peak memory per stage; dashboard: render times (demo data)
+bench: setup  ## Pipeline (v2 vs v1): time and peak memory per stage; interval coverage (simulation); dashboard render times
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/coverage.py
 	$(BIN)/python bench/bench_dashboard.py
 
 clean:  ## Remove generated data and the venv

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.cli import run_pipeline  # noqa: E402
-from pipeline.demo_data import generate  # noqa: E402
-from pipeline.sql_models import discover_models  # noqa: E402
+from pipeline.demo.generator import generate  # noqa: E402
+from pipeline.models.runner import discover_models  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 TARGET_SECONDS = 60

@@ -3,7 +3,7 @@
 The publication is read once per publicatie_id and shared by every session: frames are immutable
 polars frames, so st.cache_resource can hand out the same objects without the copy st.cache_data
 would make on every rerun. Reading follows publicatie.json to the immutable publication directory
-(pipeline.publish.read_publication via pipeline.presentation.read_marts, which the CLI export uses
+(pipeline.publish.publication.read_publication via pipeline.presentation.read_marts, which the CLI export uses
 too), so a publication in progress or a killed run is never seen half.
 """
 

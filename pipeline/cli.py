@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline import PROJECT_ROOT, locking
+from pipeline import PROJECT_ROOT
+from pipeline.publish import locking
 from pipeline.method import DEFAULT_METHOD, METHODS
 
 
@@ -27,7 +28,7 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
     from pipeline.definitions import defs
     from pipeline.defs.automation import veiligheidsindex_job
     from pipeline.defs.resources import run_config
-    from pipeline.publish import read_manifest
+    from pipeline.publish.publication import read_manifest
 
     if not raw.is_dir():
         raise PipelineError(f"De ruwe map {raw} bestaat niet.")
@@ -139,7 +140,7 @@ def print_account(marts: Path) -> None:
 
 
 def cmd_demo_data(args) -> int:
-    from pipeline.demo_data import generate
+    from pipeline.demo.generator import generate
 
     out = Path(args.out).resolve()
     start = time.perf_counter()

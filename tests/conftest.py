@@ -85,7 +85,7 @@ def build_database(raw: Path, base_year: int | None = None, con: duckdb.DuckDBPy
     without Dagster and without publishing: fast enough for many small scenarios. Stops after
     model `upto` when given; raises core.StepFailed where the job would stop."""
     from pipeline import core
-    from pipeline.ingest import record_published_files
+    from pipeline.ingest.files import record_published_files
 
     con = con or duckdb.connect()
     core.run_steps(con, core.RunSpec(raw.resolve(), None, method or DEFAULT_METHOD, base_year), upto=upto)
@@ -132,7 +132,7 @@ def raw(tmp_path) -> RawFolder:
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory) -> Run:
     """The full demo data set (about a million meldingen) through the real pipeline."""
-    from pipeline.demo_data import generate
+    from pipeline.demo.generator import generate
 
     root = tmp_path_factory.mktemp("demo")
     generate(root / "raw")

@@ -53,8 +53,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from pipeline.cli import PipelineError, run_pipeline
-from pipeline.publish import MANIFEST, PUBLICATIONS, published_files, read_publication
-from pipeline.readers import RawFileError
+from pipeline.publish.publication import MANIFEST, PUBLICATIONS, published_files, read_publication
+from pipeline.ingest.readers import RawFileError
 from tests.conftest import GOLDEN_RAW, ROOT, RawFolder, build_database
 from tests.test_quirks import assert_balanced, melding_count, one, police_count, politie_row, quarantine
 

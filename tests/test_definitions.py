@@ -7,7 +7,7 @@ import dagster as dg
 from pipeline.definitions import defs as load_defs
 from pipeline.defs.automation import raw_files_sensor
 from pipeline.defs.resources import PipelineSettings
-from pipeline.sql_models import discover_models
+from pipeline.models.runner import discover_models
 from tests.conftest import GOLDEN_RAW
 
 
@@ -104,12 +104,12 @@ def test_method_is_chosen_in_the_run_config(tmp_path):
 
 def test_every_model_has_a_contract_and_docs_are_generated_from_them():
     from pipeline import ROOT_DOCS
-    from pipeline.contracts import render_docs
+    from pipeline.models.contracts import render_docs
 
     missing = [name for name, model in discover_models().items() if model.contract is None]
     assert not missing, f"modellen zonder contract (.yml): {missing}"
     assert (ROOT_DOCS / "data.md").read_text(encoding="utf-8") == render_docs(), \
-        "docs/data.md is verouderd: python -m pipeline.contracts > docs/data.md"
+        "docs/data.md is verouderd: python -m pipeline.models.contracts > docs/data.md"
 
 
 def test_contract_columns_match_the_built_tables(tmp_path):
@@ -128,7 +128,7 @@ def test_contract_columns_match_the_built_tables(tmp_path):
 def test_a_new_source_or_survey_item_is_one_register_entry():
     """The SQL unions and the survey UNPIVOT are generated from the registers."""
     from pipeline.method import survey_items
-    from pipeline.sources import SOURCES
+    from pipeline.ingest.sources import SOURCES
 
     models = discover_models()
     for source in SOURCES:
@@ -138,3 +138,22 @@ def test_a_new_source_or_survey_item_is_one_register_entry():
     assert all(column in unpivot for column in survey_items())
     enquete = next(s for s in SOURCES if s.name == "enquete")
     assert set(survey_items()) <= set(enquete.columns)
+
+
+def test_a_re_read_source_makes_everything_downstream_follow(tmp_path):
+    """The eager conditions, evaluated as the automation sensor does: after raw_politie is
+    materialised again, its downstream models and the publication are requested; nothing else."""
+    from tests.conftest import run_config
+
+    instance = dg.DagsterInstance.ephemeral()
+    config = {**run_config(GOLDEN_RAW, tmp_path / "marts"), "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    assert dg.materialize(list(defs.assets), resources=defs.resources, instance=instance, run_config=config).success
+    first = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    assert first.total_requested == 0  # everything is up to date
+    assert dg.materialize(list(defs.assets), selection=["raw_politie"], resources=defs.resources,
+                          instance=instance, run_config=config).success
+    after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=first.cursor)
+    requested = {key.to_user_string() for key in after.get_requested_asset_keys()} if hasattr(
+        after, "get_requested_asset_keys") else {r.asset_key.to_user_string() for r in after.results if r.true_subset.size}
+    assert {"base_politie", "stg_politie", "int_police_counts", "wijk_index", "publication"} <= requested
+    assert not requested & {"raw_enquete", "raw_politie", "stg_enquete", "method_config"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.demo_data import FIRST_YEAR, LAST_YEAR, SMALL_WIJKEN, generate  # noqa: E402
+from pipeline.demo.generator import FIRST_YEAR, LAST_YEAR, SMALL_WIJKEN, generate  # noqa: E402
 
 SCALE = 0.05
 YEARS = set(range(FIRST_YEAR, LAST_YEAR + 1))

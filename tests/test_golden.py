@@ -91,7 +91,7 @@ def test_point_estimates_equal_between_methods(golden_run, golden_run_v1):
 
 def test_publication_records_method_and_hash(golden_run, golden_run_v1):
     from pipeline.method import load_method
-    from pipeline.publish import read_manifest, read_published_method
+    from pipeline.publish.publication import read_manifest, read_published_method
 
     for run, version in ((golden_run, "v2"), (golden_run_v1, "v1")):
         manifest = read_manifest(run.marts)

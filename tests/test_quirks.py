@@ -6,7 +6,7 @@ import shutil
 import duckdb
 import pytest
 
-from pipeline.readers import RawFileError
+from pipeline.ingest.readers import RawFileError
 from tests.conftest import GOLDEN_RAW, build_database, materialize
 
 POLITIE = "politie/geregistreerde_misdrijven_2019_2022.csv"

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipeline.readers import decode, parse_exact, parse_fast, sniff_delimiter
+from pipeline.ingest.readers import decode, parse_exact, parse_fast, sniff_delimiter
 from tests.conftest import GOLDEN_RAW
 
 CASES = {

@@ -6,7 +6,6 @@ be complete and readable, and a later run must succeed without manual steps.
 """
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -19,7 +18,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipeline.publish import MANIFEST, file_publication_id, published_files, read_publication
+from pipeline.publish.publication import MANIFEST, file_publication_id, published_files, read_publication
 from tests.conftest import GOLDEN_RAW, ROOT
 
 CLI = [str(ROOT / ".venv" / "bin" / "veiligheidsindex"), "run"]
@@ -83,7 +82,7 @@ def test_sigkill_at_any_step_keeps_the_last_publication_and_the_next_run_recover
 KILL_DURING_PUBLISH = """
 import os, signal, sys
 from pathlib import Path
-import pipeline.publish as publish
+import pipeline.publish.publication as publish
 calls = {"n": 0}
 target, limit = sys.argv[3], int(sys.argv[4])
 original = getattr(publish, target) if hasattr(publish, target) else None

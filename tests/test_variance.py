@@ -8,7 +8,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from pipeline import sql_models
+from pipeline.models import runner
 from pipeline.method import load_method, method_tables
 
 MODELS = ("int_indicator_weights", "int_respondent_influence", "int_variance")
@@ -54,9 +54,9 @@ def run_variance(method: str, answers: dict[str, list[int]], weights: list[float
     for indicator, var in (objective_var or {}).items():
         con.execute("INSERT INTO int_indicator_scores VALUES ('W', 2020, ?, ?, 'objectief', 5.0, ?, -0.5)",
                     [indicator, indicators[indicator]["theme"], var])
-    models = sql_models.discover_models()
+    models = runner.discover_models()
     for name in MODELS:
-        sql_models.build_model(con, models[name])
+        runner.build_model(con, models[name])
     return con
 
 
@@ -138,5 +138,5 @@ def test_clipped_score_has_no_survey_variance():
     con = run_variance("v2", {"subj_onveilig": YES}, WEIGHTS)
     con.execute("UPDATE int_indicator_scores SET gradient = 0")
     for name in MODELS[1:]:
-        sql_models.build_model(con, sql_models.discover_models()[name])
+        runner.build_model(con, runner.discover_models()[name])
     assert variance(con, "indicator", "subj_onveilig") == 0

@@ -1,5 +1,5 @@
 """Methode: how the index is made, from the method config the publication was computed with
-(methode.json in the publication, via pipeline.publish.read_published_method) — not from today's
+(methode.json in the publication, via pipeline.publish.publication.read_published_method) — not from today's
 config files, which may have changed since — and the calibration mart."""
 
 import math

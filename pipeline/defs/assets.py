@@ -5,11 +5,12 @@ import time
 
 import dagster as dg
 
-from pipeline import core, sql_models
+from pipeline import core
+from pipeline.models import runner
 from pipeline.defs.resources import PipelineSettings, Warehouse
-from pipeline.publish import MART_FILES
-from pipeline.readers import RawFileError
-from pipeline.sources import SOURCES, Source
+from pipeline.publish.publication import MART_FILES
+from pipeline.ingest.readers import RawFileError
+from pipeline.ingest.sources import SOURCES, Source
 
 
 def _failure(exc: Exception) -> dg.Failure:
@@ -56,7 +57,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
 RAW_KEYS = {f"raw_{s.name}" for s in SOURCES}
 
 
-def _dep_keys(model: sql_models.SqlModel) -> list[str]:
+def _dep_keys(model: runner.SqlModel) -> list[str]:
     keys = set()
     for dep in model.deps:
         if dep == "raw_files":
@@ -68,7 +69,7 @@ def _dep_keys(model: sql_models.SqlModel) -> list[str]:
     return sorted(keys)
 
 
-def build_sql_asset(model: sql_models.SqlModel) -> dg.AssetsDefinition:
+def build_sql_asset(model: runner.SqlModel) -> dg.AssetsDefinition:
     # Eager: when a raw source is re-read in the UI, everything downstream follows (the automation
     # sensor in automation.py evaluates the conditions).
     @dg.asset(name=model.name, group_name=model.layer, deps=_dep_keys(model), kinds={"duckdb", "sql"},
@@ -87,7 +88,7 @@ def build_sql_asset(model: sql_models.SqlModel) -> dg.AssetsDefinition:
     return _model
 
 
-def _table_schema(con, model: sql_models.SqlModel) -> dg.TableSchema:
+def _table_schema(con, model: runner.SqlModel) -> dg.TableSchema:
     """The built table's columns and types, with their descriptions from the model's contract."""
     described = model.column_descriptions
     return dg.TableSchema(columns=[
@@ -110,4 +111,4 @@ def build_assets() -> list[dg.AssetsDefinition]:
     """Every asset, with links to its Python source (the SQL assets also to their .sql file)."""
     return list(dg.with_source_code_references([
         method_config, *(build_raw_asset(s) for s in SOURCES),
-        *(build_sql_asset(m) for m in sql_models.discover_models().values()), publication]))
+        *(build_sql_asset(m) for m in runner.discover_models().values()), publication]))

@@ -1,6 +1,6 @@
 """Dutch texts for the codes the pipeline publishes (reasons, sources), shared by CLI and dashboard."""
 
-from pipeline.sources import SOURCES
+from pipeline.ingest.sources import SOURCES
 
 REDEN = {
     # why a wijk-year has no index (METHOD.md)

@@ -9,7 +9,7 @@ import polars as pl
 
 from pipeline import PROJECT_ROOT
 from pipeline.method import load_method
-from pipeline.publish import (MANIFEST, PublicationMissing, published_files, read_publication,
+from pipeline.publish.publication import (MANIFEST, PublicationMissing, published_files, read_publication,
                               read_published_method)
 
 DEFAULT_MARTS_DIR = PROJECT_ROOT / "data" / "marts"

@@ -2,7 +2,7 @@
 
 One contract feeds three things, so they cannot drift apart: the Great Expectations suites that
 check the model (GX stays the engine), the column schema Dagster shows, and docs/data.md
-(`python -m pipeline.contracts > docs/data.md`). The tests are dbt's generic tests
+(`python -m pipeline.models.contracts > docs/data.md`). The tests are dbt's generic tests
 (not_null, unique, accepted_values, relationships) and the dbt_utils / dbt_expectations ones
 named below, so a later move to dbt-duckdb stays mechanical.
 """
@@ -140,7 +140,7 @@ def gx_suite(contract: Contract, method: dict) -> tuple[str, list[tuple[str, dic
 
 def contracts(sql_dir: Path = SQL_DIR) -> list[tuple[str, Path, Contract | None]]:
     """(layer, sql file, contract) for every model, in layer order."""
-    from pipeline.sql_models import discover_models
+    from pipeline.models.runner import discover_models
 
     return [(m.layer, m.path, m.contract) for m in discover_models(sql_dir).values()]
 
@@ -148,7 +148,7 @@ def contracts(sql_dir: Path = SQL_DIR) -> list[tuple[str, Path, Contract | None]
 DOC_HEADER = """# De publicatie (`data/marts/`) en de modellen
 
 Gegenereerd uit de contracten naast de SQL (`sql/<laag>/<model>.yml`) met
-`python -m pipeline.contracts > docs/data.md`; niet met de hand bewerken (een test vergelijkt).
+`python -m pipeline.models.contracts > docs/data.md`; niet met de hand bewerken (een test vergelijkt).
 
 Geschreven door `pipeline/publish.py`: elke publicatie in een eigen map `publicaties/<id>/`,
 daarna `publicatie.json` als commit-punt en de bestanden van het contract op het hoogste niveau.

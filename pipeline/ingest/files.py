@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.readers import FileInfo, RawFileError, list_csv_files, read_csv_file
-from pipeline.sources import Source
+from pipeline.ingest.readers import FileInfo, RawFileError, list_csv_files, read_csv_file
+from pipeline.ingest.sources import Source
 
 FILE_COLUMNS = {
     "source": pl.String, "file_name": pl.String, "file_order": pl.Int32, "sha256": pl.String,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.sources import Source
+from pipeline.ingest.sources import Source
 
 CHUNK_ROWS = 200_000
 DELIMITERS = (";", ",", "\t")

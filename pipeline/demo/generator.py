@@ -84,7 +84,7 @@ import numpy as np
 import polars as pl
 
 from pipeline.method import load_method, survey_items
-from pipeline.sources import SOURCES_BY_NAME
+from pipeline.ingest.sources import SOURCES_BY_NAME
 
 __all__ = [
     "generate",

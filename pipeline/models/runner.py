@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import SQL_DIR
-from pipeline.sources import SOURCES
+from pipeline.ingest.sources import SOURCES
 
 LAYERS = ("staging", "intermediate", "marts")
 METHOD_TABLES = ("method_params", "method_themes", "method_categories", "method_indicators",
@@ -38,7 +38,7 @@ class SqlModel:
     @property
     def contract(self):
         """The model's contract (sql/<layer>/<model>.yml), None when it has none."""
-        from pipeline.contracts import load_contract
+        from pipeline.models.contracts import load_contract
 
         return load_contract(self.path.with_suffix(".yml"))
 

@@ -1,0 +1,2 @@
+"""Publication: atomic, crash-safe Parquet publications (publication.py) and the run lock per
+marts folder (locking.py)."""

@@ -153,7 +153,7 @@ def test_a_re_read_source_makes_everything_downstream_follow(tmp_path):
     assert dg.materialize(list(defs.assets), selection=["raw_politie"], resources=defs.resources,
                           instance=instance, run_config=config).success
     after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=first.cursor)
-    requested = {key.to_user_string() for key in after.get_requested_asset_keys()} if hasattr(
-        after, "get_requested_asset_keys") else {r.asset_key.to_user_string() for r in after.results if r.true_subset.size}
+    keys = defs.resolve_asset_graph().get_all_asset_keys()
+    requested = {k.to_user_string() for k in keys if after.get_num_requested(k)}
     assert {"base_politie", "stg_politie", "int_police_counts", "wijk_index", "publication"} <= requested
     assert not requested & {"raw_enquete", "raw_politie", "stg_enquete", "method_config"}

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MARTS = ROOT / "bench" / "out" / "marts"
+MARTS = ROOT / "bench" / "out" / "marts_v2"  # the default method, written by bench_pipeline.py
 APP = ROOT / "dashboard" / "app.py"
 PAGES = ["views/stad.py", "views/wijk.py", "views/prestaties.py", "views/datakwaliteit.py", "views/methode.py"]
 

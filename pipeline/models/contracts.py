@@ -64,7 +64,8 @@ def load_contract(path: Path) -> Contract | None:
     """The contract in a model's .yml, None when the model has none."""
     if not path.exists():
         return None
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster when present
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     (model,) = document["models"]
     columns = tuple(Column(c["name"], " ".join(str(c.get("description", "")).split()), "contract" in c.get("tags", []))
                     for c in model.get("columns", []))

@@ -68,12 +68,16 @@ def sql_vars() -> dict:
     return {"sources": [s.name for s in SOURCES], "survey_columns": list(survey_items())}
 
 
-def render(text: str) -> str:
+@lru_cache(maxsize=1)
+def _jinja():
     import jinja2
 
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True)
-    return env.from_string(text).render(var=lambda name: sql_vars()[name])
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def render(text: str) -> str:
+    return _jinja().from_string(text).render(var=lambda name: sql_vars()[name])
 
 
 @lru_cache(maxsize=1)

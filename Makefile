@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 RAW ?= data/raw
 MARTS ?= data/marts
 PORT ?= 8501
+# Only this machine by default; a server deployment sets ADDRESS=0.0.0.0 behind sign-in (docs/deployment.md).
+ADDRESS ?= 127.0.0.1
 METHOD ?= v2
 export DAGSTER_HOME := $(abspath data/dagster_home)
 
@@ -37,7 +39,7 @@ pipeline: setup  ## Run the whole pipeline on data/raw -> data/marts (METHOD=v1 
 	$(BIN)/veiligheidsindex run --raw $(RAW) --marts $(MARTS) --method $(METHOD)
 
 dashboard: setup  ## Start the dashboard on http://localhost:$(PORT)
-	VI_MARTS_DIR=$(abspath $(MARTS)) $(BIN)/python -m dashboard.serve run dashboard/app.py --server.port $(PORT) \
+	VI_MARTS_DIR=$(abspath $(MARTS)) $(BIN)/python -m dashboard.serve run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--server.headless true --client.toolbarMode minimal --browser.gatherUsageStats false
 
 run: demo-data pipeline dashboard  ## Main job: set-up, demo data if needed, pipeline, dashboard

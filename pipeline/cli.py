@@ -27,7 +27,7 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
 
     from pipeline.definitions import defs
     from pipeline.defs.automation import veiligheidsindex_job
-    from pipeline.defs.resources import run_config
+    from pipeline.defs.resources import default_database, run_config
     from pipeline.publish.publication import read_manifest
 
     if not raw.is_dir():
@@ -38,7 +38,8 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
         {"voortgang": _progress_logger(quiet, on_step)})
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     try:
-        with locking.run_lock(marts):  # refuse, with a clear message, while another run publishes here
+        # refuse, with a clear message, while another run publishes here or uses the same database
+        with locking.run_lock(marts, Path(database or default_database(marts))):
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False, tags={"bron": "cli"},
                 run_config={**run_config(raw, marts, method, base_year, database), "loggers": {"voortgang": {}}})
@@ -47,6 +48,16 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
     if not result.success:
         raise PipelineError(_failure_message(result))
     return read_manifest(marts)
+
+
+def committed_publication(marts: Path) -> str | None:
+    """The publication publicatie.json names now (None: none or unreadable)."""
+    from pipeline.publish.publication import PublicationMissing, read_manifest
+
+    try:
+        return read_manifest(marts).get("publicatie_id")
+    except (PublicationMissing, OSError):
+        return None
 
 
 class PipelineError(Exception):
@@ -110,10 +121,15 @@ def cmd_run(args) -> int:
     raw, marts = Path(args.raw).resolve(), Path(args.marts).resolve()
     print(f"Veiligheidsindex: {raw} -> {marts}", file=sys.stderr)
     start = time.perf_counter()
+    before = committed_publication(marts)
     try:
         info = run_pipeline(raw, marts, args.base_year, Path(args.database) if args.database else None,
                             method=args.method)
     except PipelineError as exc:
+        after = committed_publication(marts)
+        if after != before and after is not None:  # the failure came after the commit point: say so
+            return _fail(f"de nieuwe publicatie {after} is vastgelegd (publicatie.json), maar daarna ging iets mis; "
+                         f"de volgende run herstelt de bestanden op het hoogste niveau.\n{exc}")
         return _fail(f"de pipeline is gestopt; de vorige publicatie is ongewijzigd.\n{exc}")
     print_account(marts)
     print(f"Gepubliceerd: {info['wijken_gepubliceerd']} wijk-jaren met een index, jaren "

@@ -7,6 +7,7 @@ with the same calibration gate. Nothing here knows about Dagster.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,42 @@ class StepFailed(Exception):
     """A step that cannot go on; the message (Dutch) says why and what to do."""
 
 
+WAREHOUSE_ATTEMPTS = 3  # a lock held by another process is retried briefly, then reported
+
+
+def open_warehouse(path: Path, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Connect to the analysts' DuckDB file; a file another process holds open fails in seconds
+    with a Dutch message naming the file, created readable by its owner only (respondent rows)."""
+    import time
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(WAREHOUSE_ATTEMPTS):
+        previous = os.umask(0o077)  # a new database file (and its WAL) is born owner-only
+        try:
+            return duckdb.connect(str(path), config=config or {})
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StepFailed(f"De database {path} kan niet worden geopend: {exc}") from None
+            if attempt + 1 == WAREHOUSE_ATTEMPTS:
+                raise StepFailed(
+                    f"De database {path} is in gebruik door een ander programma (bijvoorbeeld een analist met "
+                    "DuckDB of DBeaver open, of een andere run). Sluit die verbinding en start de run opnieuw; "
+                    "de vorige publicatie is ongewijzigd.") from None
+            time.sleep(0.5 * (attempt + 1))
+        finally:
+            os.umask(previous)
+    raise AssertionError("unreachable")
+
+
+def restrict(path: Path) -> None:
+    """Owner-only access for the database and its write-ahead log."""
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        try:
+            os.chmod(candidate, 0o600)
+        except FileNotFoundError:
+            pass
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """What one run reads and writes: the configuration of the settings resource, as values."""
@@ -36,6 +73,7 @@ class RunSpec:
     marts_path: Path | None  # None: an in-memory scenario (tests) that publishes nothing
     method: str
     base_year: int | None = None
+    database: Path | None = None  # the analysts' DuckDB file; locked to this run like the marts folder
 
     def method_config(self) -> dict:
         return load_method(self.method)
@@ -46,11 +84,14 @@ def start_run(con: duckdb.DuckDBPyConnection, run: RunSpec, run_id: str) -> dict
 
     The lock stays held until `finish_run` or the end of the process (a Dagster run worker ends
     with its run; in-process callers use `run_lock` around the whole run)."""
-    if run.marts_path is not None:
-        try:
+    try:
+        if run.marts_path is not None:
             locking.acquire(run.marts_path)
-        except locking.RunLocked as exc:
-            raise StepFailed(str(exc)) from None
+        if run.database is not None:
+            locking.acquire_database(run.database)
+    except locking.RunLocked as exc:
+        finish_run(run)
+        raise StepFailed(str(exc)) from None
     try:
         method = run.method_config()
     except Exception as exc:  # MethodError: an unknown version or an inconsistent config
@@ -89,8 +130,9 @@ def publish(con: duckdb.DuckDBPyConnection, run: RunSpec, run_id: str) -> dict:
 
 
 def finish_run(run: RunSpec) -> None:
-    if run.marts_path is not None:
-        locking.release(run.marts_path)
+    for path in (run.marts_path, run.database):
+        if path is not None:
+            locking.release(path)
 
 
 # Checks that gate a model: the step after which they run. The data checks (GX) run in Dagster

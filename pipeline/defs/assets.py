@@ -8,7 +8,7 @@ import dagster as dg
 from pipeline import core
 from pipeline.models import runner
 from pipeline.defs.resources import PipelineSettings, Warehouse
-from pipeline.publish.publication import MART_FILES
+from pipeline.publish.publication import MART_FILES, PublicationFailed
 from pipeline.ingest.readers import RawFileError
 from pipeline.ingest.sources import SOURCES, Source
 
@@ -24,7 +24,7 @@ def method_config(context: dg.AssetExecutionContext, settings: PipelineSettings,
                   duckdb: Warehouse) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         try:
-            method = core.start_run(con, settings.run_spec(), context.run.run_id)
+            method = core.start_run(con, settings.run_spec(duckdb.database), context.run.run_id)
         except core.StepFailed as exc:
             raise _failure(exc) from None
     return dg.MaterializeResult(metadata={"methode": method["method"]["label"],
@@ -102,7 +102,10 @@ def _table_schema(con, model: runner.SqlModel) -> dg.TableSchema:
 def publication(context: dg.AssetExecutionContext, settings: PipelineSettings,
                 duckdb: Warehouse) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
-        info = core.publish(con, settings.run_spec(), context.run.run_id)
+        try:
+            info = core.publish(con, settings.run_spec(duckdb.database), context.run.run_id)
+        except PublicationFailed as exc:
+            raise _failure(exc) from None
     context.log.info(f"Gepubliceerd naar {settings.marts_path}: publicatie {info['publicatie_id']}")
     return dg.MaterializeResult(metadata={k: dg.MetadataValue.text(str(v)) for k, v in info.items()})
 

@@ -7,13 +7,14 @@ run config. Nothing here has side effects: folders are made when a run starts.
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipeline import PROJECT_ROOT
-from pipeline.core import RunSpec
+from pipeline.core import RunSpec, StepFailed, open_warehouse, restrict
 from pipeline.method import DEFAULT_METHOD
 
 DEFAULT_RAW = PROJECT_ROOT / "data" / "raw"
@@ -44,15 +45,30 @@ class PipelineSettings(dg.ConfigurableResource):
     def marts_path(self) -> Path:
         return Path(self.marts_dir).resolve()
 
-    def run_spec(self) -> RunSpec:
-        return RunSpec(self.raw_path, self.marts_path, self.method, self.base_year)
+    def run_spec(self, database: str | None = None) -> RunSpec:
+        return RunSpec(self.raw_path, self.marts_path, self.method, self.base_year,
+                       Path(database).resolve() if database else None)
 
 
 class Warehouse(DuckDBResource):
-    """The analysts' DuckDB file (dagster-duckdb's resource); its folder is made when a run starts."""
+    """The analysts' DuckDB file (dagster-duckdb's resource), readable by its owner only: it holds
+    respondent rows. A file held open by another process (an analyst's DuckDB session) fails the
+    step within seconds with a message that says what to do, instead of dagster-duckdb's retries."""
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def get_connection(self):
+        try:
+            con = open_warehouse(Path(self.database), self.connection_config)
+        except StepFailed as exc:
+            raise dg.Failure(description=str(exc)) from None
+        try:
+            yield con
+        finally:
+            con.close()
+            restrict(Path(self.database))
 
 
 def _setting(env: str, default: str) -> str | dg.EnvVar:

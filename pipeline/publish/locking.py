@@ -6,6 +6,7 @@ leaves a stale lock behind and the next run starts without manual steps.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from contextlib import contextmanager
@@ -20,38 +21,74 @@ class RunLocked(Exception):
     """Another run holds the lock; the message (Dutch) says which."""
 
 
+class MartsUnusable(RunLocked):
+    """The folder for the lock cannot be made or written (read-only, a file in the way, disk full)."""
+
+
 def acquire(marts: Path) -> bool:
-    """Take the lock; False when this process already holds it. Raises RunLocked when busy."""
+    """Take the marts folder's lock; False when this process already holds it. Raises RunLocked
+    when busy, MartsUnusable when the folder cannot be made or written."""
     marts = marts.resolve()
-    if marts in _held:
+    try:
+        marts.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MartsUnusable(f"De publicatiemap {marts} is niet te gebruiken: {_reason(exc)}.") from None
+    return _acquire(marts, marts / LOCK_NAME, f"Er draait al een run op {marts}")
+
+
+def acquire_database(database: Path) -> bool:
+    """The analysts' database belongs to one run at a time, also when two marts folders share it:
+    two runs never read each other's tables."""
+    database = database.resolve()
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MartsUnusable(f"De map van de database {database.parent} is niet te gebruiken: {_reason(exc)}.") from None
+    return _acquire(database, database.with_name(database.name + LOCK_NAME),
+                    f"Een andere run gebruikt de database {database}")
+
+
+def _acquire(key: Path, lock_file: Path, busy: str) -> bool:
+    if key in _held:
         return False
-    marts.mkdir(parents=True, exist_ok=True)
-    fd = os.open(marts / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise MartsUnusable(f"{lock_file.parent} is niet te gebruiken: {_reason(exc)}.") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "onbekend"
         os.close(fd)
-        raise RunLocked(f"Er draait al een run op {marts} ({holder}). Deze run is geweigerd; "
-                        "probeer het opnieuw als die klaar is.") from None
+        raise RunLocked(f"{busy} ({holder}). Deze run is geweigerd; probeer het opnieuw als die klaar is.") from None
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"pid {os.getpid()}, gestart {datetime.now():%Y-%m-%d %H:%M:%S}".encode(), 0)
-    _held[marts] = fd
+    _held[key] = fd
     return True
 
 
-def release(marts: Path) -> None:
-    fd = _held.pop(marts.resolve(), None)
+def _reason(exc: OSError) -> str:
+    return {errno.EACCES: "geen schrijfrechten", errno.EROFS: "alleen-lezen bestandssysteem",
+            errno.ENOTDIR: "een deel van het pad is een bestand, geen map", errno.EEXIST: "er staat een bestand met die naam",
+            errno.ENOSPC: "de schijf is vol"}.get(exc.errno, exc.strerror or str(exc))
+
+
+def release(path: Path) -> None:
+    fd = _held.pop(path.resolve(), None)
     if fd is not None:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
 @contextmanager
-def run_lock(marts: Path):
-    acquired = acquire(marts)
+def run_lock(marts: Path, database: Path | None = None):
+    """Hold the marts folder's lock (and the database's) for a whole in-process run, so that a run
+    that fails half-way releases them too."""
+    taken = [marts] if acquire(marts) else []
     try:
+        if database is not None and acquire_database(database):
+            taken.append(database)
         yield
     finally:
-        if acquired:
-            release(marts)
+        for path in taken:
+            release(path)

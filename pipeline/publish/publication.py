@@ -12,6 +12,7 @@ Older publication directories are pruned, keeping the last few for readers still
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -58,13 +59,40 @@ class PublicationMissing(Exception):
     """No complete publication in this marts folder yet."""
 
 
+class PublicationFailed(Exception):
+    """Writing a publication failed; the message (Dutch) says whether the previous one still stands."""
+
+
 def atomic_write_text(target: Path, text: str) -> None:
+    """Write, fsync, then rename over the target and fsync the folder: after a crash the target
+    is the old or the new text, never a half-written or empty file."""
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, target)
+        _fsync_folder(target.parent)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc)
+    if getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in text:
+        return "de schijf is vol"
+    if getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text:
+        return "geen schrijfrechten"
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params: list, publication_id: str) -> None:
@@ -72,11 +100,34 @@ def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params: list
     a file without rows says which publication it belongs to."""
     if not re.fullmatch(r"[0-9A-Za-z-]+", publication_id):
         raise ValueError(f"ongeldig publicatie-id {publication_id!r}")
-    con.execute(f"COPY ({query}) TO '{target}' "
+    quoted = str(target).replace("'", "''")  # a quote in the marts path must not end the SQL string
+    con.execute(f"COPY ({query}) TO '{quoted}' "
                 f"(FORMAT parquet, KV_METADATA {{publicatie_id: '{publication_id}'}})", params)
 
 
 def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict:
+    """Write a new publication next to the current one and commit it by replacing publicatie.json.
+    A failure before that moment leaves the previous publication as it was; after it, the new one
+    stands and only the top-level copies may lag (all old or all new), which the next run repairs."""
+    marts = settings.marts_path
+    try:
+        info, publication_id = _write_publication(con, settings, run_id)
+    except (OSError, duckdb.Error) as exc:
+        _remove_leftovers(marts)
+        raise PublicationFailed(f"Publiceren in {marts} is mislukt ({_why(exc)}); de vorige publicatie is "
+                                "ongewijzigd.") from None
+    try:
+        repair_top_level(marts)
+        _prune(marts / PUBLICATIONS, keep=publication_id)
+    except OSError as exc:
+        raise PublicationFailed(
+            f"De nieuwe publicatie {publication_id} is vastgelegd, maar de bestanden op het hoogste niveau van "
+            f"{marts} konden niet worden bijgewerkt ({_why(exc)}); ze zijn nog allemaal van de vorige publicatie. "
+            "Het dashboard toont de nieuwe publicatie; de volgende run herstelt de bestanden.") from None
+    return info
+
+
+def _write_publication(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> tuple[dict, str]:
     marts = settings.marts_path
     root = marts / PUBLICATIONS
     root.mkdir(parents=True, exist_ok=True)
@@ -119,10 +170,9 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
     (building / MANIFEST).write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
     _fsync_dir(building)
     os.rename(building, root / publication_id)  # complete directory, atomically
+    _fsync_folder(root)
     atomic_write_text(marts / MANIFEST, json.dumps(info, indent=2, ensure_ascii=False))  # commit point
-    repair_top_level(marts)
-    _prune(root, keep=publication_id)
-    return info
+    return info, publication_id
 
 
 def published_files() -> list[str]:
@@ -131,9 +181,15 @@ def published_files() -> list[str]:
 
 def read_manifest(marts: Path) -> dict:
     try:
-        return json.loads((marts / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((marts / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PublicationMissing(f"Nog geen publicatie in {marts}.") from None
+    except (ValueError, UnicodeDecodeError):  # empty or damaged: written by something else than this project
+        raise PublicationMissing(f"{marts / MANIFEST} is leeg of beschadigd; er is geen leesbare publicatie. "
+                                 "Draai de pipeline opnieuw: die schrijft een nieuwe.") from None
+    if not isinstance(manifest, dict) or not re.fullmatch(r"[0-9A-Za-z-]+", str(manifest.get("publicatie_id", ""))):
+        raise PublicationMissing(f"{marts / MANIFEST} noemt geen geldige publicatie. Draai de pipeline opnieuw.")
+    return manifest
 
 
 def read_published_method(marts: Path, manifest: dict | None = None) -> dict:
@@ -181,15 +237,18 @@ def repair_top_level(marts: Path) -> None:
     folder = publication_dir(marts, manifest)
     if not folder.is_dir():
         return
-    for name in published_files():
-        target = marts / name
-        if target.exists() and file_publication_id(target) == manifest["publicatie_id"]:
-            continue
-        tmp = marts / f".{name}.{uuid.uuid4().hex}.tmp"
-        try:
+    stale = [name for name in published_files()
+             if not ((marts / name).exists() and file_publication_id(marts / name) == manifest["publicatie_id"])]
+    # Two phases, so the top level is all old or all new: copy every stale file beside its target
+    # first (this can fail on a full disk, leaving the targets untouched), then rename (cannot).
+    copies = {name: marts / f".{name}.{uuid.uuid4().hex}.tmp" for name in stale}
+    try:
+        for name, tmp in copies.items():
             shutil.copyfile(folder / name, tmp)
-            os.replace(tmp, target)
-        finally:
+        for name, tmp in copies.items():
+            os.replace(tmp, marts / name)
+    finally:
+        for tmp in copies.values():
             tmp.unlink(missing_ok=True)
 
 

@@ -1,7 +1,9 @@
 """Veiligheidsindex dashboard (entry point): `streamlit run dashboard/app.py`.
 
 Reads only the published Parquet marts ($VI_MARTS_DIR, default data/marts). This file sets up the
-page, the navigation and the shared sidebar; each page lives in dashboard/views/.
+page, the optional sign-in, the navigation and the shared sidebar; each page lives in dashboard/views/.
+Every string from the data or the URL goes through ui.md (markdown) or html.escape (HTML blocks), every
+table through ui.dataframe (formula cells neutralised); see docs/deployment.md.
 """
 
 import os
@@ -20,6 +22,7 @@ from dashboard import templates, ui  # noqa: E402
 st.set_page_config(page_title="Veiligheidsindex", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="auto")
 
+ui.require_login()  # only when sign-in is configured ([auth] in .streamlit/secrets.toml); else open as before
 marts = ui.load_or_stop(ensure_selection=False)
 page = st.navigation(ui.make_pages())
 notes = ui.sync_selection(marts)  # after st.navigation: URL updates must belong to the page shown

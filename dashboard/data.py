@@ -18,7 +18,7 @@ import polars as pl
 import streamlit as st
 
 from pipeline.presentation import (DEFAULT_MARTS_DIR, MANIFEST, Marts, MartsError, MartsNotFound,
-                                PublicationInProgress, published_method, read_marts)
+                                PublicationInProgress, prestaties_frame, published_method, read_marts)
 
 ENV_VAR = "VI_MARTS_DIR"
 
@@ -159,7 +159,8 @@ def _short_indicator_label(label: str) -> str:
 
 
 def prestaties(marts: Marts) -> pl.DataFrame:
-    return marts["prestaties"]
+    """All prestaties as they may be shown: a measurement on too few survey answers is blanked."""
+    return prestaties_frame(marts)
 
 
 def peildatum(marts: Marts) -> date | None:

@@ -5,20 +5,109 @@ pipeline.scorecard, so screen and CSV say the same)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+import polars as pl
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from dashboard import data
-from html import escape
-
-from pipeline.presentation import Marts, indicative_note
+from pipeline.presentation import Marts, indicative_note, neutralise, neutralise_frame
 
 WIJK = "vi_wijk"  # canonical selection in st.session_state (widgets have their own keys)
 JAAR = "vi_jaar"
 PARAM_WIJK, PARAM_JAAR = "wijk", "jaar"
+
+
+# ---------------------------------------------------------------------------------------------
+# Text from the data or the URL
+
+# Every ASCII punctuation mark that can start markdown, HTML, a Streamlit directive (:red[..],
+# :material/..:), LaTeX ($), an autolink (http://, www., a@b) or a list/heading at the start of a line.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:@&])")
+
+
+# GFM turns bare URLs and e-mail addresses into links after parsing, escapes or not: an invisible
+# word joiner after the scheme, 'www' and '@' keeps them text (and looking the same).
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|@)")
+WORD_JOINER = "\u2060"
+
+
+def md(value) -> str:
+    """A user-controlled string (names, partners, descriptions, URL values, file names) as literal
+    text inside markdown: st.markdown/caption/title/alerts, labels and help texts. Line breaks
+    become spaces (no new paragraph, list or heading); markdown's own backslash escapes keep every
+    character visible as itself, and the reader sees no backslashes; bare URLs are not linked.
+    Also safe inside inline HTML of unsafe_allow_html markdown (an escaped '<' is text); for an
+    HTML block use html.escape."""
+    if value is None:
+        return ""
+    text = _AUTOLINK.sub(lambda m: m.group(1) + WORD_JOINER, " ".join(str(value).split()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def dataframe(table, **kwargs):
+    """st.dataframe with every text cell neutralised against formula injection (export.neutralise),
+    because its toolbar offers the table as CSV and a copy pastes into Excel. Accepts a polars or
+    pandas frame or a pandas Styler (whose data is neutralised in place; apply styles to
+    neutralised text, as the style functions here only look at leading symbols such as ✓ and ●)."""
+    if isinstance(table, pl.DataFrame):
+        table = neutralise_frame(table).to_pandas()
+    elif isinstance(table, Styler):
+        _neutralise_pandas(table.data)
+    elif isinstance(table, pd.DataFrame):
+        table = table.copy()
+        _neutralise_pandas(table)
+    return st.dataframe(table, **kwargs)
+
+
+def _neutralise_pandas(frame: pd.DataFrame) -> None:
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sign-in (optional: only when [auth] is configured in .streamlit/secrets.toml, docs/deployment.md)
+
+
+def auth_provider() -> str | None | bool:
+    """False without an [auth] section in the secrets; otherwise the provider to pass to st.login:
+    None for a single provider configured in [auth] itself, else the first [auth.<name>]."""
+    try:
+        section = st.secrets["auth"] if "auth" in st.secrets else None
+    except Exception:  # no secrets file (StreamlitSecretNotFoundError) or an unreadable one
+        return False
+    if section is None:
+        return False
+    if "client_id" in section:
+        return None
+    named = [key for key, value in section.items() if hasattr(value, "keys")]
+    return named[0] if named else None
+
+
+def require_login() -> None:
+    """With sign-in configured: stop the run (before any figure) until the visitor is signed in,
+    and offer a sign-out in the sidebar. Without it: nothing, the dashboard is open as before."""
+    provider = auth_provider()
+    if provider is False:
+        return
+    if not st.user.to_dict().get("is_logged_in", False):
+        st.title("Veiligheidsindex")
+        st.info("Dit dashboard is alleen toegankelijk na inloggen met uw account van de organisatie.")
+        st.button("Inloggen", type="primary", icon=":material/login:", on_click=st.login,
+                  args=(provider,) if provider else ())
+        st.stop()
+    who = st.user.to_dict().get("email") or st.user.to_dict().get("name") or ""
+    with st.sidebar:
+        if who:
+            st.caption(f"Ingelogd als {md(who)}")
+        st.button("Uitloggen", icon=":material/logout:", on_click=st.logout)
 
 
 def load_or_stop(ensure_selection: bool = True) -> Marts:
@@ -29,19 +118,19 @@ def load_or_stop(ensure_selection: bool = True) -> Marts:
     except data.MartsNotFound:
         st.title("Veiligheidsindex")
         st.info(
-            f"Er zijn nog geen gepubliceerde cijfers in `{data.marts_dir()}`.\n\n"
+            f"Er zijn nog geen gepubliceerde cijfers in `{str(data.marts_dir()).replace('`', '')}`.\n\n"
             "Draai eerst de pipeline, bijvoorbeeld met `make run` of "
             "`.venv/bin/veiligheidsindex run`, en ververs daarna deze pagina. "
             f"Staan de cijfers ergens anders, zet dan de omgevingsvariabele `{data.ENV_VAR}` op die map.")
         st.stop()
     except data.PublicationInProgress as exc:
         st.title("Veiligheidsindex")
-        st.warning(str(exc))
+        st.warning(md(exc))
         st.button("Opnieuw proberen")
         st.stop()
     except data.MartsError as exc:
         st.title("Veiligheidsindex")
-        st.error(f"De cijfers kunnen niet worden gelezen. {exc}")
+        st.error(f"De cijfers kunnen niet worden gelezen. {md(exc)}")
         st.stop()
     if ensure_selection and (WIJK not in st.session_state or JAAR not in st.session_state):
         sync_selection(marts)
@@ -65,7 +154,7 @@ def _sync(param: str, key: str, valid: list[str], default: str | None, what: str
     if url_value is not None and url_value in valid:
         st.session_state[key] = url_value
     elif url_value is not None:
-        notes.append(f"{what} in de link ({url_value[:40]!r}) bestaat niet in deze publicatie en is genegeerd.")
+        notes.append(f"{what} in de link (‘{md(url_value[:40])}’) bestaat niet in deze publicatie en is genegeerd.")
     if st.session_state.get(key) not in valid:
         st.session_state[key] = default
     if st.session_state[key] is not None and st.query_params.get(param) != st.session_state[key]:
@@ -150,11 +239,11 @@ def indicatief_badge(marts: Marts) -> str:
 
 
 def category_badge(category: str | None, colour: str | None) -> str:
-    """A coloured label for a category (markdown with inline HTML)."""
+    """A coloured label for a category (HTML for inside an HTML block: html-escaped, not md)."""
     if not category:
         return ""
-    return (f"<span style='background:{colour};color:#1a1a1a;padding:2px 10px;border-radius:10px;"
-            f"font-weight:600'>{category}</span>")
+    return (f"<span style='background:{escape(str(colour), quote=True)};color:#1a1a1a;padding:2px 10px;"
+            f"border-radius:10px;font-weight:600'>{escape(category)}</span>")
 
 
 def colour_of(category: str | None, marts: Marts | None = None) -> str | None:
@@ -209,5 +298,5 @@ def local_time(value) -> str:
 
 def publication_caption(marts: Marts) -> str:
     m = marts.manifest
-    return (f"Cijfers gepubliceerd op {local_time(m.get('gepubliceerd_op', ''))} · methode "
-            f"{m.get('methode', '?')} · basisjaar {m.get('basisjaar', '?')}")
+    return (f"Cijfers gepubliceerd op {md(local_time(m.get('gepubliceerd_op', '')))} · methode "
+            f"{md(m.get('methode', '?'))} · basisjaar {md(m.get('basisjaar', '?'))}")

@@ -1,6 +1,8 @@
 """The dashboard in a real browser: `python -m dashboard.serve run dashboard/app.py` (as `make dashboard`) on the golden publication,
 driven by headless Chromium through Playwright. Visits every page, changes wijk and year, downloads
-both CSVs and saves a screenshot per page in tests/screenshots/ (gitignored)."""
+both CSVs and saves a screenshot per page in tests/screenshots/ (gitignored). A second server on a
+publication with hostile names (tests/test_dashboard_security.py) checks that no element from the
+data or the URL becomes a live <img> or <a>."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,16 +37,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    marts = golden_marts_dir(tmp_path_factory)
+@contextmanager
+def serve(marts: Path, log_dir: Path, address: bool = True):
+    """`python -m dashboard.serve run dashboard/app.py` on a marts folder; yields its base URL.
+    Without `address` the server picks its own (dashboard/serve.py: 127.0.0.1)."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log = log_dir / "server.log"
     env = dict(os.environ, VI_MARTS_DIR=str(marts), PYTHONUNBUFFERED="1")
+    env.pop("VI_DASHBOARD_ADDRESS", None)
     with open(log, "w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "dashboard.serve", "run", str(ROOT / "dashboard" / "app.py"),
-             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--server.port", str(port),
+             *(["--server.address", "127.0.0.1"] if address else []),
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -66,6 +72,12 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serve(golden_marts_dir(tmp_path_factory), tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +210,87 @@ def test_dashboard_in_browser(server, page):
     settle(page)
     expect(page.get_by_role("heading", name="Spangen", exact=True)).to_be_visible()
     assert "/wijk?" in url(page) and f"wijk={SPANGEN}" in url(page)
+
+
+# --------------------------------------------------------------------------------------------------
+# Hostile names (issue 10): text, never elements
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    from tests.test_dashboard_security import hostile_marts_dir
+    # no --server.address: the default of dashboard/serve.py (127.0.0.1) must be reachable
+    with serve(hostile_marts_dir(tmp_path_factory), tmp_path_factory.mktemp("streamlit_vijandig"),
+               address=False) as url:
+        yield url
+
+
+def assert_no_elements_from_data(page, where: str) -> None:
+    """No <img> from a name (the app's own images have a real src) and no link to the hostile site."""
+    main = page.locator("body")
+    assert main.locator("img[src='x']").count() == 0, where
+    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    own = page.evaluate("location.origin")
+    assert not [href for href in links if not href.startswith(own + "/")], (where, links)
+    assert page.evaluate("() => window.__vi_alert === undefined"), where
+
+
+def visible_text(page) -> str:
+    """The page's text as read (without the invisible word joiners that keep bare URLs unlinked)."""
+    return page.locator('[data-testid="stMain"]').inner_text().replace("\u2060", "")
+
+
+def test_hostile_names_in_browser(hostile_server, page):
+    from playwright.sync_api import expect
+
+    from tests.test_dashboard_security import MIDDELLAND, URL_EVIL
+
+    page.add_init_script("window.alert = () => { window.__vi_alert = true; };")
+    page.goto(hostile_server + f"/wijk?wijk={MIDDELLAND}&jaar=2022")
+    settle(page)
+    heading = page.locator("h1").first
+    expect(heading).to_contain_text("Middel<img src=x onerror=alert(1)>land **vet** [Inloggen]")  # as text
+    assert 'Gebied <a href="http://evil.example/gebied">Inloggen</a> Delfshaven' in visible_text(page)
+    assert_no_elements_from_data(page, "wijk")
+    # the charts' tooltips (vega-tooltip) show names as text too: hover the agreements' timeline
+    timeline = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
+    timeline.scroll_into_view_if_needed()
+    box = timeline.bounding_box()
+    shown = ""
+    for fx in (0.3, 0.5, 0.7, 0.9):
+        for fy in (0.1, 0.2, 0.3, 0.4):
+            page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+            page.wait_for_timeout(150)
+            tooltip = page.locator("#vg-tooltip-element")
+            if tooltip.count() and tooltip.is_visible():
+                shown += tooltip.inner_text()
+                assert page.locator("#vg-tooltip-element img, #vg-tooltip-element a").count() == 0
+    assert "Omschrijving" in shown, "geen tooltip gevonden op de tijdlijn"
+    assert_no_elements_from_data(page, "wijk (tooltips)")
+    screenshot(page, "wijk_vijandig")
+
+    for path in ("", "prestaties", "datakwaliteit"):
+        page.goto(hostile_server + "/" + path)
+        settle(page)
+        assert_no_elements_from_data(page, path or "stad")
+
+    # the details of a selected agreement with a hostile description and partner
+    page.goto(hostile_server + "/prestaties")
+    settle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    details = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="**Aanpak**")
+    for row in range(4):
+        page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17 + 35 * row)
+        settle(page)
+        if details.count():
+            break
+    expect(details.first).to_be_visible()
+    assert "<img src=x onerror=alert(2)>Woonstad" in visible_text(page)
+    assert_no_elements_from_data(page, "prestaties (details)")
+
+    # a crafted link: its value is shown in the warning as text, not as a link
+    page.goto(hostile_server + "/wijk?wijk=" + URL_EVIL.replace("(", "%28").replace(")", "%29"))
+    settle(page)
+    expect(page.get_by_text("De wijk in de link").first).to_be_visible()
+    assert "‘[Inloggen](http://evil.example/url)’" in visible_text(page)
+    assert_no_elements_from_data(page, "link")

@@ -5,7 +5,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import ui
-from pipeline.presentation import BRON, quarantaine_label
+from html import escape
+
+from pipeline.presentation import BRON, quarantaine_label, quarantaine_waarde
 from pipeline.presentation import fmt_int
 
 marts = ui.load_or_stop()
@@ -28,12 +30,13 @@ facts = {
     "Controles geslaagd": f"{checks.height - failed.height} van {checks.height}",
 }
 for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
-    column.markdown(f"<div style='font-size:0.875rem;color:#555'>{label}</div>"
-                    f"<div style='font-size:1.25rem;font-weight:600'>{value}</div>", unsafe_allow_html=True)
+    column.markdown(f"<div style='font-size:0.875rem;color:#555'>{escape(label)}</div>"  # HTML block: escape(), not md
+                    f"<div style='font-size:1.25rem;font-weight:600'>{escape(str(value))}</div>",
+                    unsafe_allow_html=True)
 if failed.height:
     st.error(f"{failed.height} controle(s) niet geslaagd — zie de tabel hieronder.")
-st.caption(f"Publicatie-id {manifest.get('publicatie_id', '–')}"
-           + (f" · ruwe map {run[0].get('ruwe_map')}" if run else ""))
+st.caption(f"Publicatie-id {ui.md(manifest.get('publicatie_id', '–'))}"
+           + (f" · ruwe map {ui.md(run[0].get('ruwe_map'))}" if run else ""))
 
 
 def _period(value: str | None) -> str:
@@ -53,14 +56,14 @@ def _period(value: str | None) -> str:
 st.subheader("Bronnen")
 sources = marts["bronnen"].sort("bron")
 quarantine = marts["quarantaine"]
-st.dataframe(pl.DataFrame({
+ui.dataframe(pl.DataFrame({
     "Bron": [BRON.get(b, b) for b in sources.get_column("bron").to_list()],
     "Bestanden": sources.get_column("bestanden").cast(pl.Int64).to_list(),
     "Rijen gelezen": [fmt_int(v) for v in sources.get_column("rijen_gelezen").to_list()],
     "Gebruikt": [fmt_int(v) for v in sources.get_column("rijen_gebruikt").to_list()],
     "In quarantaine": [fmt_int(v) for v in sources.get_column("rijen_quarantaine").to_list()],
     "Laatste periode": [_period(v) for v in sources.get_column("laatste_periode").to_list()],
-}).to_pandas(), hide_index=True, width="stretch")
+}), hide_index=True, width="stretch")
 st.caption("Per bron: gelezen = gebruikt + in quarantaine. 'Laatste periode' is de recentste maand, datum of "
            "jaar in de bron.")
 
@@ -70,11 +73,11 @@ with left:
     if quarantine.height:
         by_reason = (quarantine.group_by("bron", "reden").agg(pl.len().alias("Rijen")).sort("bron", "Rijen",
                                                                                           descending=[False, True]))
-        st.dataframe(pl.DataFrame({
+        ui.dataframe(pl.DataFrame({
             "Bron": [BRON.get(b, b) for b in by_reason.get_column("bron").to_list()],
             "Reden": [quarantaine_label(r) for r in by_reason.get_column("reden").to_list()],
             "Rijen": [fmt_int(v) for v in by_reason.get_column("Rijen").to_list()],
-        }).to_pandas(), hide_index=True, width="stretch")
+        }), hide_index=True, width="stretch")
         st.caption("'Vervangen door een later gelezen rij' is geen fout: een latere levering of herziening heeft "
                    "nieuwere cijfers.")
     else:
@@ -88,7 +91,7 @@ with right:
             "Toelichting": checks.get_column("toelichting").to_list(),
             "Ernst": checks.get_column("ernst").to_list(),
         }).to_pandas()
-        st.dataframe(table.style.map(lambda t: "color: #1e8449" if t.startswith("✓") else "color: #c0392b; "
+        ui.dataframe(table.style.map(lambda t: "color: #1e8449" if t.startswith("✓") else "color: #c0392b; "
                                      "font-weight: 600", subset=["Uitkomst"]), hide_index=True, width="stretch")
         st.caption("Controles van de pipeline (Great Expectations en telling van rijen) bij deze publicatie.")
     else:
@@ -97,20 +100,22 @@ with right:
 if quarantine.height:
     with st.expander(f"Alle {fmt_int(quarantine.height)} rijen in quarantaine"):
         detail = quarantine.head(5000)
-        st.dataframe(pl.DataFrame({
+        ui.dataframe(pl.DataFrame({
             "Bron": [BRON.get(b, b) for b in detail.get_column("bron").to_list()],
             "Bestand": detail.get_column("bestand").to_list(),
             "Regel": detail.get_column("regel").to_list(),
             "Kolom": detail.get_column("kolom").to_list(),
-            "Waarde": detail.get_column("waarde").to_list(),
+            # never a respondent id, whatever the publication holds (the SQL should not publish it)
+            "Waarde": [quarantaine_waarde(k, w) for k, w in zip(detail.get_column("kolom").to_list(),
+                                                                detail.get_column("waarde").to_list())],
             "Reden": [quarantaine_label(r) for r in detail.get_column("reden").to_list()],
-        }).to_pandas(), hide_index=True, width="stretch")
+        }), hide_index=True, width="stretch")
         if quarantine.height > detail.height:
             st.caption(f"De eerste {fmt_int(detail.height)} rijen.")
 
 st.subheader("Bestanden")
 files = marts["bestanden"].sort("bron", "bestand")
-st.dataframe(pl.DataFrame({
+ui.dataframe(pl.DataFrame({
     "Bron": [BRON.get(b, b) for b in files.get_column("bron").to_list()],
     "Bestand": files.get_column("bestand").to_list(),
     "Status": files.get_column("status").to_list(),
@@ -121,6 +126,6 @@ st.dataframe(pl.DataFrame({
     "Quarantaine": [fmt_int(v) for v in files.get_column("rijen_quarantaine").to_list()],
     "Sluitend": ["ja" if v else "nee" for v in files.get_column("sluitend").to_list()],
     "Herzien": ["ja" if v else "" for v in files.get_column("herzien").to_list()],
-}).to_pandas(), hide_index=True, width="stretch")
+}), hide_index=True, width="stretch")
 st.caption("Elk bestand wordt herkend aan zijn inhoud (SHA-256): hetzelfde bestand twee keer telt één keer. "
            "'Sluitend' = gelezen is gebruikt plus quarantaine.")

@@ -40,9 +40,9 @@ def _bound(value: float) -> str:
 
 
 st.title("Methode")
-st.caption(f"Deze publicatie is berekend met methode {label} (versie {version}, kenmerk {full_hash[:12] or '–'}), "
-           f"basisjaar {basisjaar}. Alle getallen op deze pagina komen uit de methodeconfiguratie die bij deze "
-           "publicatie is opgeslagen; een wijziging van een getal betekent een nieuwe methodeversie.")
+st.caption(f"Deze publicatie is berekend met methode {ui.md(label)} (versie {ui.md(version)}, kenmerk "
+           f"{ui.md(full_hash[:12] or '–')}), basisjaar {ui.md(basisjaar)}. Alle getallen op deze pagina komen uit de "
+           "methodeconfiguratie die bij deze publicatie is opgeslagen; een wijziging van een getal betekent een nieuwe methodeversie.")
 
 # --- The method of this publication --------------------------------------------------------------
 st.subheader("Methode van deze publicatie")
@@ -67,7 +67,7 @@ facts = [
 ]
 st.table(pl.DataFrame({"Onderdeel": [f[0] for f in facts], "Waarde": [f[1] for f in facts]})
          .to_pandas().set_index("Onderdeel"))  # a static table: every row visible, also on a phone
-st.caption(f"Volledig kenmerk (sha256 van de configuratie): {full_hash or '–'}")
+st.caption(f"Volledig kenmerk (sha256 van de configuratie): {ui.md(full_hash or '–')}")
 
 st.subheader("Hoe de index wordt gemaakt")
 st.markdown(
@@ -101,7 +101,7 @@ for c in method["categories"]:
     span = (f"{lower} tot {upper}" if lower and upper else f"lager dan {upper}" if upper else f"{lower} of hoger")
     cat_rows.append({"Categorie": category_label(c["category"]), "Index": span, "Kleur": c["colour"]})
 cats = pl.DataFrame(cat_rows).to_pandas()
-st.dataframe(cats.style.map(lambda v: f"background-color: {v}; color: {v}", subset=["Kleur"]),
+ui.dataframe(cats.style.map(lambda v: f"background-color: {v}; color: {v}", subset=["Kleur"]),
              hide_index=True, width=520)
 st.caption(f"De categorie wordt bepaald op de onafgeronde index. Het dashboard en de exports tonen de index met "
            f"{INDEX_DECIMALS} decimaal; een wijk met 7,08 staat er dus als 7,1 maar valt in 'aandachtswijk'. "
@@ -142,7 +142,7 @@ if len(theme_weights) == 1:
 else:
     weight_rows += [{"Onderdeel": f"Thema {t['label']} in de index", "Gewicht": fmt_num(t["weight"], 1)}
                     for t in method["themes"]]
-st.dataframe(pl.DataFrame(weight_rows).to_pandas(), hide_index=True, width=520)
+ui.dataframe(pl.DataFrame(weight_rows), hide_index=True, width=520)
 st.caption("Een deel dat ontbreekt (beleving heeft geen registraties) telt niet mee; de gewichten van de "
            "aanwezige delen worden dan herschaald.")
 
@@ -192,7 +192,7 @@ respondent*). Voor registraties geldt: de variantie van een telling is de tellin
 else:
     st.subheader("Onzekerheid: hoe het 95%-interval wordt berekend (methode v1)")
     st.error(
-        f"**Deze publicatie gebruikt methode v1** ({label}). Die neemt aan dat alle enquêtevragen onafhankelijk "
+        f"**Deze publicatie gebruikt methode v1** ({ui.md(label)}). Die neemt aan dat alle enquêtevragen onafhankelijk "
         "van elkaar zijn beantwoord. Dat is niet zo: één respondent beantwoordt alle vragen, en zijn antwoorden hangen "
         "samen. Daardoor is de onzekerheid **onderschat**: in een simulatie lag het \"95%-interval\" van v1 maar in "
         "ongeveer 76% van de gevallen om de werkelijke index, en meldde v1 bij ongeveer 23% van de wijken waar niets "
@@ -218,7 +218,7 @@ st.subheader(f"Kalibratie in basisjaar {basisjaar}")
 cal = marts["calibratie"]
 order = {i["indicator"]: n for n, i in enumerate(method["indicators"])}
 cal = cal.with_columns(pl.col("indicator").replace_strict(order, default=99).alias("_o")).sort("_o")
-st.dataframe(pl.DataFrame({
+ui.dataframe(pl.DataFrame({
     "Indicator": cal.get_column("label").to_list(),
     "Thema": [themes.get(t, {}).get("label", t) for t in cal.get_column("thema").to_list()],
     "Deel": cal.get_column("deel").to_list(),

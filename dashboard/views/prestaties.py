@@ -107,7 +107,7 @@ styled = (table.style
           .map(lambda t: "color: #1e8449" if t.startswith("✓") else "color: #c0392b" if t.startswith("✗")
                else "color: #999", subset=["Op koers"])
           .map(lambda t: "color: #b9770e; font-weight: 600" if t else "", subset=["Signaal"]))
-event = st.dataframe(styled, hide_index=True, width="stretch", height=min(640, 38 + 35 * max(1, len(table))),
+event = ui.dataframe(styled, hide_index=True, width="stretch", height=min(640, 38 + 35 * max(1, len(table))),
                      on_select="rerun", selection_mode="single-row", key="prestaties_tabel",
                      column_config={
                          "Omschrijving": st.column_config.TextColumn(width=230),
@@ -130,18 +130,18 @@ selected = event.selection.rows if event and event.selection else []
 if selected and 0 <= selected[0] < shown.height:
     r = shown.row(selected[0], named=True)
     with st.container(border=True):
-        st.markdown(f"**{r['omschrijving']}** — {r['partner']} ({r['prestatie_id']})")
+        st.markdown(f"**{ui.md(r['omschrijving'])}** — {ui.md(r['partner'])} ({ui.md(r['prestatie_id'])})")
         details = [f"Status: {status_label(r['status'])}", f"Thema: {themes.get(r['thema'], r['thema'])}",
                    f"Soort: {r['soort']}", f"Prioriteit: {r['prioriteit']}",
                    "Extra inzet" if r.get("additioneel") else "Reguliere inzet"]
-        st.write(" · ".join(details))
+        st.markdown(ui.md(" · ".join(details)))
         if r.get("is_meetbaar"):
             label = indicator_labels(marts).get(r["indicator"], r["indicator"])
-            st.write(f"Indicator: {label} — van {fmt_num(r['basiswaarde'])} "
-                     f"naar {fmt_num(r['streefwaarde'])}; {on_track_text(r)}.")
+            st.markdown(ui.md(f"Indicator: {label} — van {fmt_num(r['basiswaarde'])} "
+                              f"naar {fmt_num(r['streefwaarde'])}; {on_track_text(r)}."))
         if r.get("laatste_toelichting"):
-            st.write(f"Laatste voortgang ({fmt_date(r['laatste_voortgang'])}): {r['laatste_toelichting']}")
+            st.markdown(ui.md(f"Laatste voortgang ({fmt_date(r['laatste_voortgang'])}): {r['laatste_toelichting']}"))
         if r["niveau"] == "wijk" and r["wijk_code"] in names:
-            st.page_link(ui.page("wijk"), label=f"Naar de wijkpagina van {names[r['wijk_code']]}",
+            st.page_link(ui.page("wijk"), label=f"Naar de wijkpagina van {ui.md(names[r['wijk_code']])}",
                          icon=":material/arrow_forward:",
                          query_params={ui.PARAM_WIJK: r["wijk_code"], ui.PARAM_JAAR: st.session_state.get(ui.JAAR)})

@@ -115,7 +115,8 @@ with right:
                                      descending=frame is better)
                 st.markdown("\n".join(
                     f"- <span style='color:{colour}'>{mark} {r['Verschil met vorig jaar']}</span> "
-                    f"{r['Wijk']} <span style='color:#888'>(nu {r['Index']}, {r['Categorie'].lower()})</span>"
+                    f"{ui.md(r['Wijk'])} <span style='color:#888'>(nu {r['Index']}, "
+                    f"{ui.md(r['Categorie'].lower())})</span>"
                     + (f" {badge}" if r["Indicatief"] == "ja" else "")
                     for r in ordered.iter_rows(named=True)), unsafe_allow_html=True)
 
@@ -140,7 +141,7 @@ with st.container():
               .map(lambda v: f"background-color: {colours[v]}; color: #1a1a1a" if v in colours else "",
                    subset=["Categorie"])
               .map(ui.change_style, subset=["Verandering"]))
-    st.dataframe(styled, hide_index=True, height=min(420, 38 + 35 * len(table)), width="stretch",
+    ui.dataframe(styled, hide_index=True, height=min(420, 38 + 35 * len(table)), width="stretch",
                  key="stad_rangorde", on_select=_open_from_table, selection_mode="single-row",
                  column_config={
                      "Rang": st.column_config.TextColumn(width="small"),

@@ -18,8 +18,9 @@ with top_left:
 info = data.wijk_info(marts, wijk)
 name = info.get("wijk_naam", wijk)
 
-st.title(name)
-st.caption(f"Gebied {info.get('gebied_naam', '–')} · wijktype {info.get('wijktype', '–')} · CBS-code {wijk}")
+st.title(ui.md(name))
+st.caption(f"Gebied {ui.md(info.get('gebied_naam', '–'))} · wijktype {ui.md(info.get('wijktype', '–'))} · "
+           f"CBS-code {ui.md(wijk)}")
 
 # --- Headline for the selected year --------------------------------------------------------------
 row = index_row(marts, wijk, jaar)
@@ -28,7 +29,8 @@ indicative = summary["Indicatief"] == "ja"
 marker = f" · {ui.INDICATIEF}" if indicative else ""  # beside every figure of this wijk-year
 note = indicative_note(marts)
 if row.get("index") is None:
-    st.warning(f"Voor {jaar} is er geen index voor {name}: {summary['Reden geen index']}.", icon=":material/info:")
+    st.warning(f"Voor {jaar} is er geen index voor {ui.md(name)}: {ui.md(summary['Reden geen index'])}.",
+               icon=":material/info:")
 else:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(f"Index {jaar}{marker}", summary["Index"],
@@ -48,13 +50,13 @@ else:
     c4.metric("Inwoners · respondenten", f"{fmt_int(row.get('inwoners'))} · {fmt_int(row.get('respondenten'))}",
               help=note if indicative else None)
     if indicative:
-        st.markdown(f"{ui.indicatief_badge(marts)} <span style='color:#555;font-size:0.9rem'>{name} had in {jaar} "
+        st.markdown(f"{ui.indicatief_badge(marts)} <span style='color:#555;font-size:0.9rem'>{ui.md(name)} had in {jaar} "
                     f"{fmt_int(row.get('respondenten'))} respondenten, minder dan {indicative_threshold(marts)}: de "
                     "onzekerheid is groter dan het 95%-interval laat zien. Lees de cijfers van dit jaar als een "
                     "aanwijzing, niet als een vaststelling.</span>", unsafe_allow_html=True)
 
 with top_right:
-    st.download_button(f"Download scorekaart {name} {jaar} (CSV)", data=to_dutch_csv(scorecard_rows(marts, wijk, jaar)),
+    st.download_button(f"Download scorekaart {ui.md(name)} {jaar} (CSV)", data=to_dutch_csv(scorecard_rows(marts, wijk, jaar)),
                        file_name=scorecard_filename(marts, wijk, jaar), mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="download_scorekaart")
 
@@ -125,7 +127,7 @@ with st.expander(f"Thema's als tabel{marker}"):
         "Objectief", "Subjectief", "Bijdrage aan verschil")
     if indicative:
         table = table.with_columns(pl.lit(ui.INDICATIEF).alias("Let op"))
-    st.dataframe(table.to_pandas(), hide_index=True, width="stretch",
+    ui.dataframe(table, hide_index=True, width="stretch",
                  column_config={"Let op": st.column_config.TextColumn(help=note)})
 
 # --- Comparison ------------------------------------------------------------------------------------
@@ -133,8 +135,8 @@ st.subheader("Vergelijking met gebied, wijktype en stad")
 points, low, high = charts.comparison_data(data.comparison(marts, wijk))
 ui.show_chart(charts.with_data(templates.comparison(marts), {"series": points},
                                params={"y_low": low, "y_high": high}))
-st.caption(f"{name} (dikke lijn) naast het gemiddelde van gebied {info.get('gebied_naam', '')}, van wijken van "
-           f"hetzelfde type ({info.get('wijktype', '')}) en van de stad (gestippeld). Let op de ingezoomde schaal.")
+st.caption(f"{ui.md(name)} (dikke lijn) naast het gemiddelde van gebied {ui.md(info.get('gebied_naam', ''))}, van "
+           f"wijken van hetzelfde type ({ui.md(info.get('wijktype', ''))}) en van de stad (gestippeld). Let op de ingezoomde schaal.")
 
 # --- Monthly --------------------------------------------------------------------------------------
 st.subheader("Per maand")
@@ -159,8 +161,8 @@ st.subheader(f"Prestatieafspraken die in {jaar} liepen")
 current = prestaties_display(wijk_prestaties(marts, wijk, jaar), marts)
 if current.height:
     # the scorecard's strings, most telling columns first
-    st.dataframe(current.select("Omschrijving", "Voor", "Status", "Laatste voortgang", "Op koers",
-                                "Voortgang verouderd", "Thema", "Partner", "Looptijd").to_pandas(),
+    ui.dataframe(current.select("Omschrijving", "Voor", "Status", "Laatste voortgang", "Op koers",
+                                "Voortgang verouderd", "Thema", "Partner", "Looptijd"),
                  hide_index=True, width="stretch",
                  column_config={"Omschrijving": st.column_config.TextColumn(width=280),
                                 "Laatste voortgang": st.column_config.TextColumn(width=150),

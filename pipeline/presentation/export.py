@@ -25,6 +25,13 @@ def neutralise(text: str) -> str:
     return text
 
 
+def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every text cell through `neutralise`: for frames a user can copy or download as CSV
+    outside this module (the dashboard's tables and their toolbar download). Numbers stay numbers."""
+    return frame.with_columns(pl.col(name).map_elements(neutralise, return_dtype=pl.String)
+                              for name, dtype in frame.schema.items() if dtype == pl.String)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

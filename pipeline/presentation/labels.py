@@ -15,6 +15,8 @@ REDEN = {
 
 QUARANTAINE = {
     "wrong_field_count": "verkeerd aantal velden (afgebroken of verschoven regel)",
+    "line_too_long": "regel te lang",
+    "field_too_long": "veld te lang",
     "missing_value": "verplichte waarde ontbreekt",
     "invalid_area_code": "ongeldige gebiedscode",
     "unknown_area": "onbekende wijkcode",
@@ -46,6 +48,11 @@ QUARANTAINE = {
 
 BRON = {s.name: s.label for s in SOURCES}
 
+# Quarantined values that identify a person: never shown, whatever the publication contains (the
+# analysts' database keeps them). Matched on the column name, for every source.
+HIDDEN_COLUMNS = frozenset({"respondent_id"})
+HIDDEN = "(verborgen)"
+
 
 def reden_label(code: str | None) -> str:
     """Dutch text for a wijk_index.reden code, e.g. 'missing_theme:drugs' -> 'thema ontbreekt: drugs'."""
@@ -59,3 +66,10 @@ def reden_label(code: str | None) -> str:
 
 def quarantaine_label(code: str) -> str:
     return QUARANTAINE.get(code, code)
+
+
+def quarantaine_waarde(kolom: str | None, waarde: str | None) -> str | None:
+    """The quarantined value as it may be shown: '(verborgen)' for an identifying column."""
+    if kolom is not None and kolom.strip().lower() in HIDDEN_COLUMNS and waarde not in (None, ""):
+        return HIDDEN
+    return waarde

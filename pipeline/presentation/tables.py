@@ -12,7 +12,12 @@ from pipeline.presentation.formatting import (CONTRIBUTION_DECIMALS, category_la
                                               fmt_bool, fmt_date, fmt_int, fmt_num, indicative_note, interval_bounds,
                                               status_label, theme_labels)
 from pipeline.presentation.labels import reden_label
-from pipeline.presentation.publication import Marts
+from pipeline.presentation.publication import Marts, published_method
+
+# A survey indicator value (gewogen %) from fewer valid answers than the method's min_respondents is
+# not shown anywhere, on screen or in an export; the indicator_scores mart keeps the number for
+# analysts (docs/method.md).
+TOO_FEW_ANSWERS = "te weinig antwoorden"
 
 
 def _frame(marts: Marts | Mapping[str, pl.DataFrame], name: str) -> pl.DataFrame:
@@ -125,7 +130,39 @@ def wijk_prestaties(marts, wijk_code: str, jaar: int | None = None) -> pl.DataFr
         mine = mine.filter((pl.col("startdatum").is_null() | (pl.col("startdatum") <= date(jaar, 12, 31)))
                            & (pl.col("einddatum").is_null() | (pl.col("einddatum") >= date(jaar, 1, 1))))
     level_order = pl.col("niveau").replace_strict({"wijk": 0, "gebied": 1, "stad": 2}, default=3)
-    return mine.with_columns(level_order.alias("_order")).sort("_order", "startdatum", "prestatie_id").drop("_order")
+    mine = mine.with_columns(level_order.alias("_order")).sort("_order", "startdatum", "prestatie_id").drop("_order")
+    return suppress_thin_survey(mine, marts)
+
+
+def min_answers(marts) -> int:
+    """The fewest valid answers behind a survey figure that may be shown: the published method's
+    min_respondents (the same minimum as for a wijk-year's index)."""
+    return int(published_method(marts)["params"]["min_respondents"])
+
+
+def prestaties_frame(marts) -> pl.DataFrame:
+    """All prestaties as they may be shown (survey measurements on too few answers suppressed)."""
+    return suppress_thin_survey(_frame(marts, "prestaties"), marts)
+
+
+def suppress_thin_survey(prestaties: pl.DataFrame, marts) -> pl.DataFrame:
+    """Blank the measured value and the on-track verdict of an agreement whose measurement is a
+    survey indicator from fewer than min_answers valid answers, and flag it (te_weinig_antwoorden).
+    A subjective indicator without a count counts as too few."""
+    if "te_weinig_antwoorden" in prestaties.columns:
+        return prestaties
+    scores = _frame(marts, "indicator_scores")
+    thin = (scores.filter((pl.col("deel") == "subjectief")
+                          & (pl.col("geldige_antwoorden").fill_null(0) < min_answers(marts)))
+            .select("wijk_code", pl.col("jaar").cast(pl.Int64).alias("_meetjaar"), "indicator",
+                    pl.lit(True).alias("te_weinig_antwoorden")).unique())
+    out = (prestaties.with_columns(pl.col("meetjaar").cast(pl.Int64).alias("_meetjaar"))
+           .join(thin, on=["wijk_code", "_meetjaar", "indicator"], how="left", nulls_equal=False)
+           .drop("_meetjaar"))
+    flag = pl.col("te_weinig_antwoorden").fill_null(False)
+    return out.with_columns(flag.alias("te_weinig_antwoorden"),
+                            *(pl.when(flag).then(None).otherwise(pl.col(c)).alias(c)
+                              for c in ("gemeten_waarde", "op_koers")))
 
 
 def level_label(niveau: str | None, name: str | None) -> str:
@@ -146,6 +183,8 @@ def on_track_text(row: Mapping[str, Any]) -> str:
     """'ja'/'nee' with the measured value against the straight path, or why it cannot be judged."""
     if not row.get("is_meetbaar"):
         return "niet meetbaar"
+    if row.get("te_weinig_antwoorden"):
+        return TOO_FEW_ANSWERS
     if row.get("op_koers") is None:
         return "nog niet gemeten"
     decimals = 1

@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.ingest.readers import FileInfo, RawFileError, list_csv_files, read_csv_file
+from pipeline.ingest.readers import (PROBLEM_COLUMNS, FileInfo, RawFileError, list_csv_files, read_csv_file,
+                                     read_raw_bytes)
 from pipeline.ingest.sources import Source
 
 FILE_COLUMNS = {
@@ -31,7 +32,7 @@ class MissingSourceError(RawFileError):
 
 def read_source(raw_dir: Path, source: Source) -> tuple[pl.DataFrame, list[FileInfo]]:
     folder = raw_dir / source.folder
-    files = list_csv_files(folder, source)
+    files = list_csv_files(folder, source, raw_dir)
     if not files and source.required:
         what = "ontbreekt" if not folder.is_dir() else "bevat geen .csv-bestanden"
         raise MissingSourceError(
@@ -39,8 +40,9 @@ def read_source(raw_dir: Path, source: Source) -> tuple[pl.DataFrame, list[FileI
             f"kolommen {', '.join(source.columns)}.")
     frames, infos, seen = [], [], {}
     for order, path in enumerate(files):
-        data = path.read_bytes()
+        data = read_raw_bytes(path, f"{source.folder}/{path.name}", raw_dir)
         frame, info = read_csv_file(path, source, order, data)
+        del data  # one file's bytes at a time
         if info.sha256 in seen:  # the same content twice never double-counts
             info.status, info.duplicate_of, info.rows_read = "duplicaat", seen[info.sha256], 0
         else:
@@ -49,7 +51,8 @@ def read_source(raw_dir: Path, source: Source) -> tuple[pl.DataFrame, list[FileI
         infos.append(info)
     columns = {c: pl.String for c in (*source.columns, *source.optional)}
     empty = pl.DataFrame(schema={**columns, "_line": pl.Int64, "_fields": pl.Int32,
-                                 "_expected_fields": pl.Int32, "_file": pl.String, "_file_order": pl.Int32})
+                                 "_expected_fields": pl.Int32, "_file": pl.String, "_file_order": pl.Int32,
+                                 **PROBLEM_COLUMNS})
     frame = pl.concat([empty, *frames], how="diagonal") if frames else empty
     return frame, infos
 

@@ -10,20 +10,47 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from pipeline.ingest.sources import Source
 
 CHUNK_ROWS = 200_000
 DELIMITERS = (";", ",", "\t")
-csv.field_size_limit(10_000_000)
+
+# File-format limits (not method numbers; docs/robustness.md). No input of INPUTS.md comes near
+# them; beyond them a line or field is no usable data and would only cost memory.
+MAX_LINE_BYTES = 1_000_000  # one physical line; longer -> quarantine line_too_long
+MAX_FIELD_CHARS = 100_000  # one field (also one spanning lines); longer -> quarantine field_too_long
+MAX_RECORD_CHARS = 16_000_000  # a quoted field spanning lines beyond this: the structure is lost, stop
+EXCERPT_CHARS = 200  # at most this much of a line or value in a message or the quarantine
+SCAN_BYTES = 1 << 24  # the line-length scan works in chunks of this size (bounded memory)
+LINE_MARKER = b"#"  # stands in for a cut line: non-blank, no quote, no delimiter
 
 
 class RawFileError(Exception):
     """A raw file that cannot be read at all; the message is Dutch and names the file."""
+
+
+def excerpt(text: str, limit: int | None = None) -> str:
+    """At most `limit` characters of a value for messages and the quarantine, with … when cut."""
+    limit = EXCERPT_CHARS if limit is None else limit
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # Dutch thousands separator
+
+
+def line_number(data: bytes, pos: int) -> int:
+    """Physical line (1-based) of byte offset pos, with CRLF, LF and CR each ending a line."""
+    return data.count(b"\n", 0, pos) + data.count(b"\r", 0, pos) - data.count(b"\r\n", 0, pos) + 1
 
 
 @dataclass
@@ -44,17 +71,120 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def list_csv_files(folder: Path, source: Source) -> list[Path]:
-    """Every *.csv in the folder, in file-name order, filtered for sources sharing a folder."""
-    if not folder.is_dir():
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _outside_link(name: str, what: str) -> RawFileError:
+    # Names the link only: never the target, never anything read from it.
+    return RawFileError(f"{name} is een symbolische koppeling naar {what} buiten de ruwe map; die wordt "
+                        "niet gevolgd. Zet het bestand zelf in de ruwe map.")
+
+
+def list_csv_files(folder: Path, source: Source, root: Path | None = None) -> list[Path]:
+    """Every *.csv in the folder, in file-name order, filtered for sources sharing a folder.
+    Confined to the raw folder `root`: a symbolic link (the source folder or a file) may point
+    within it, never outside (RawFileError); a FIFO, device or socket named .csv is refused
+    rather than opened (it could block the run or never end)."""
+    real_root = os.path.realpath(root if root is not None else folder.parent)
+    if folder.is_symlink() and not _inside(os.path.realpath(folder), real_root):
+        raise _outside_link(f"{source.folder}/", "een map")
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    files = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"),
-                   key=lambda p: p.name)
+    except PermissionError:
+        raise RawFileError(f"Bronmap {source.folder}/ is niet leesbaar (geen leesrechten).") from None
+    files = []
+    for entry in entries:
+        path = Path(entry.path)
+        if path.suffix.lower() != ".csv":
+            continue
+        name = f"{source.folder}/{entry.name}"
+        if entry.is_symlink() and not _inside(os.path.realpath(path), real_root):
+            raise _outside_link(name, "een bestand")
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            if entry.is_symlink():
+                raise RawFileError(f"{name} is een symbolische koppeling naar een bestand dat niet bestaat.") from None
+            continue  # removed while listing: it is no longer in the folder
+        if stat.S_ISDIR(mode):
+            continue  # a folder that happens to be called .csv
+        if not stat.S_ISREG(mode):
+            raise _not_regular(name)
+        files.append(path)
     if source.file_prefix:
         files = [p for p in files if p.name.lower().startswith(source.file_prefix)]
     if source.exclude_prefix:
         files = [p for p in files if not p.name.lower().startswith(source.exclude_prefix)]
     return files
+
+
+def _not_regular(name: str) -> RawFileError:
+    return RawFileError(f"{name} is geen gewoon bestand (een named pipe, apparaat of socket); alleen "
+                        "gewone CSV-bestanden worden gelezen.")
+
+
+def read_raw_bytes(path: Path, name: str, root: Path) -> bytes:
+    """The bytes of one listed file, opened without following a link out of the raw folder and
+    without blocking on a FIFO; a file that vanished or cannot be read is a Dutch RawFileError."""
+    real = os.path.realpath(path)
+    if not _inside(real, os.path.realpath(root)):
+        raise _outside_link(name, "een bestand")
+    try:
+        # O_NOFOLLOW: a link swapped in after the check is refused; O_NONBLOCK: a FIFO never blocks.
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise RawFileError(f"{name} is verdwenen tijdens het lezen (verwijderd of verplaatst terwijl de run "
+                           "liep); zet het bestand terug of start de run opnieuw.") from None
+    except PermissionError:
+        raise RawFileError(f"{name} is niet leesbaar (geen leesrechten voor dit bestand).") from None
+    except OSError as exc:
+        raise RawFileError(f"{name} kan niet worden geopend ({exc.strerror}).") from None
+    with os.fdopen(fd, "rb") as handle:  # closes fd on every path
+        try:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise _not_regular(name)
+            return handle.read()
+        except OSError as exc:
+            raise RawFileError(f"{name} kan niet worden gelezen ({exc.strerror}).") from None
+
+
+def cut_long_lines(data: bytes, name: str) -> tuple[bytes, dict[int, str]]:
+    """Physical lines longer than MAX_LINE_BYTES are replaced by LINE_MARKER (line numbers stay);
+    returned with {line: excerpt} so the record can be quarantined. Scanned in chunks, so a
+    100 MB line costs no more than the file itself. A long line with an unbalanced quote, or the
+    header, leaves no recoverable record structure: the run stops."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    spans, start = [], 0
+    for offset in range(0, len(arr), SCAN_BYTES):
+        chunk = arr[offset:offset + SCAN_BYTES]
+        ends = np.flatnonzero((chunk == 10) | (chunk == 13)) + offset
+        if ends.size:
+            starts = np.concatenate(([start], ends[:-1] + 1))
+            long = np.flatnonzero(ends - starts > MAX_LINE_BYTES)
+            spans.extend(zip(starts[long].tolist(), ends[long].tolist()))
+            start = int(ends[-1]) + 1
+    if len(arr) - start > MAX_LINE_BYTES:
+        spans.append((start, len(arr)))
+    if not spans:
+        return data, {}
+    cut, pieces, previous = {}, [], 0
+    for begin, end in spans:
+        line = line_number(data, begin)
+        shown = excerpt(data[begin:begin + 4 * EXCERPT_CHARS].decode("utf-8", errors="replace"))
+        if line == 1:
+            raise RawFileError(f"{name}: de kopregel is langer dan {_n(MAX_LINE_BYTES)} bytes; dit is geen "
+                               f"CSV-bestand met kolomnamen. Begin: {shown}")
+        if data.count(b'"', begin, end) % 2:
+            raise RawFileError(f"{name}, regel {line}: de regel is langer dan {_n(MAX_LINE_BYTES)} bytes en een "
+                               "aanhalingsteken erin sluit niet; de regels daarna zijn niet betrouwbaar te lezen. "
+                               f"Begin van de regel: {shown}")
+        pieces += [data[previous:begin], LINE_MARKER]
+        previous, cut[line] = end, shown
+    pieces.append(data[previous:])
+    return b"".join(pieces), cut
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -75,7 +205,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = line_number(data, exc.start)
         raise RawFileError(
             f"{name}, regel {line}: de tekens zijn noch UTF-8 noch Windows-1252 (byte 0x{data[exc.start]:02x}); "
             "sla het bestand op als CSV UTF-8.") from None
@@ -111,15 +241,19 @@ def _check_text(text: str, name: str) -> str:
 def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | None = None
                   ) -> tuple[pl.DataFrame, FileInfo]:
     """Parse one file into strings plus _file, _file_order, _line (physical start line) and
-    _fields (number of fields on that record, to quarantine ragged or truncated rows)."""
+    _fields (number of fields on that record, to quarantine ragged or truncated rows), and
+    _problem/_problem_column/_problem_value for a record over the line or field limit."""
     name = f"{source.folder}/{path.name}"
-    data = path.read_bytes() if data is None else data
+    data = read_raw_bytes(path, name, path.parent) if data is None else data
     info = FileInfo(source.name, path.name, file_order, sha256_of(data), len(data))
+    data, long_lines = cut_long_lines(data, name)
     text, info.encoding = decode(data, name)
+    del data  # only the text from here on
     text = _check_text(text, name)
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    info.delimiter = sniff_delimiter(first_line)
+    first = re.match(r"([^\r\n]*)(?:\r\n|\r|\n)?", text)  # the header line, with any line end
+    info.delimiter = sniff_delimiter(first.group(1))
 
+    csv.field_size_limit(MAX_RECORD_CHARS)  # process-wide in the csv module: set before every use
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=info.delimiter, quotechar='"')
     try:
         header = normalise_header(next(reader))
@@ -130,7 +264,7 @@ def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | Non
         raise RawFileError(
             f"{name}: kolom(men) {', '.join(missing)} ontbreken. Verwacht voor "
             f"{source.description}: {', '.join(source.columns)} (scheidingsteken "
-            f"'{info.delimiter}' herkend; gevonden kolommen: {', '.join(header) or '-'}).")
+            f"'{info.delimiter}' herkend; gevonden kolommen: {excerpt(', '.join(header)) or '-'}).")
     # Columns beyond the header, or a repeated header name, are kept under a safe name.
     seen: dict[str, int] = {}
     columns = []
@@ -144,9 +278,11 @@ def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | Non
 
     frame = None
     if reader.line_num == 1:  # the header is one physical line
-        frame = parse_fast(text.split("\n", 1)[1] if "\n" in text else "", info.delimiter, columns)
-    if frame is None:  # multi-line records, blank lines: the exact (slower) parser
+        frame = parse_fast(text[first.end():], info.delimiter, columns)
+    if frame is None:  # multi-line records, blank lines, CR line ends: the exact (slower) parser
         frame = parse_exact(text, info.delimiter, columns, name)
+    del text
+    frame = mark_limits(frame, columns, long_lines, name, source)
     info.rows_read = frame.height
     frame = frame.with_columns(
         pl.lit(path.name).alias("_file"),
@@ -156,12 +292,53 @@ def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | Non
     return frame, info
 
 
+PROBLEM_COLUMNS = {"_problem": pl.String, "_problem_column": pl.String, "_problem_value": pl.String}
+
+
+def mark_limits(frame: pl.DataFrame, columns: list[str], long_lines: dict[int, str], name: str,
+                source: Source) -> pl.DataFrame:
+    """Mark records over the limits: a cut line (line_too_long, on the record holding that line)
+    and a field over MAX_FIELD_CHARS (field_too_long; only an excerpt of the value is kept).
+    A source whose base model does not quarantine these yet stops instead: never wrong numbers."""
+    n = frame.height
+    lengths = frame.select(pl.col(columns).str.len_chars().max()).row(0) if n else ()
+    too_long = [c for c, m in zip(columns, lengths) if m is not None and m > MAX_FIELD_CHARS]
+    if not (too_long or long_lines):
+        return frame.with_columns(pl.lit(None, dtype=t).alias(c) for c, t in PROBLEM_COLUMNS.items())
+    problem, column, value = [None] * n, [None] * n, [None] * n
+    for col in reversed(too_long):  # the first long column of a record is the one reported
+        hits = frame.with_row_index("_i").filter(pl.col(col).str.len_chars() > MAX_FIELD_CHARS)
+        for i, v in zip(hits["_i"], hits[col]):
+            problem[i], column[i], value[i] = "field_too_long", col, excerpt(v)
+    if too_long:
+        frame = frame.with_columns(
+            pl.when(pl.col(c).str.len_chars() > MAX_FIELD_CHARS)
+            .then(pl.col(c).str.slice(0, EXCERPT_CHARS) + "…").otherwise(pl.col(c)).alias(c) for c in too_long)
+    for line, shown in long_lines.items():
+        i = int(frame["_line"].search_sorted(line, side="right")) - 1  # the record holding this line
+        if i < 0:  # inside a header that spans lines
+            raise RawFileError(f"{name}: de kopregel is langer dan {_n(MAX_LINE_BYTES)} bytes; dit is geen "
+                               f"CSV-bestand met kolomnamen. Begin: {shown}")
+        problem[i], column[i], value[i] = "line_too_long", None, shown
+    frame = frame.with_columns(pl.Series(c, x, dtype=pl.String)
+                               for c, x in zip(PROBLEM_COLUMNS, (problem, column, value)))
+    if not source.quarantines_limits:
+        row = frame.filter(pl.col("_problem").is_not_null()).row(0, named=True)
+        limit = (f"regel te lang: meer dan {_n(MAX_LINE_BYTES)} bytes" if row["_problem"] == "line_too_long"
+                 else f"veld {row['_problem_column']} te lang: meer dan {_n(MAX_FIELD_CHARS)} tekens")
+        raise RawFileError(f"{name}, regel {row['_line']}: {limit}. Zo'n regel is geen bruikbare rij; kort hem in "
+                           f"of verwijder hem. Begin: {row['_problem_value']}")
+    return frame
+
+
 def parse_fast(body: str, delimiter: str, columns: list[str]) -> pl.DataFrame | None:
     """Vectorised parse of the records after the header, for the common case that every record
     is on one physical line and no line is blank; None when that does not hold. The number of
     fields per line is counted here too (outside quotes), so ragged rows are still caught."""
     if not body.strip():
         return None if body.strip("\r\n") else _frame(columns, [], [], [])
+    if body.count("\r") != body.count("\r\n"):
+        return None  # a bare CR ends a line too (old Mac export, mixed line ends): exact parser
     lines = pl.Series("line", [body]).str.split("\n").explode()
     if body.endswith("\n"):
         lines = lines.head(-1)
@@ -193,11 +370,26 @@ def parse_exact(text: str, delimiter: str, columns: list[str], name: str) -> pl.
     except _OpenQuote as exc:
         raise RawFileError(f"{name}, regel {exc.line}: een aanhalingsteken wordt niet gesloten (afgebroken "
                            "bestand of regel?); alles daarna zou in één veld belanden.") from None
+    except _FieldTooLarge as exc:
+        raise _field_too_large(name, exc.line) from None
     except csv.Error:
         try:
             return _parse_records(text, delimiter, columns, strict=False)
+        except _FieldTooLarge as exc:
+            raise _field_too_large(name, exc.line) from None
         except csv.Error as exc:
-            raise RawFileError(f"{name}: onleesbare CSV ({exc}).") from None
+            raise RawFileError(f"{name}: onleesbare CSV ({excerpt(str(exc))}).") from None
+
+
+def _field_too_large(name: str, line: int) -> RawFileError:
+    return RawFileError(f"{name}, regel {line}: een veld tussen aanhalingstekens loopt over meer dan "
+                        f"{_n(MAX_RECORD_CHARS)} tekens door; de regels daarna zijn niet betrouwbaar te lezen "
+                        "(ontbreekt er een sluitend aanhalingsteken?).")
+
+
+class _FieldTooLarge(Exception):
+    def __init__(self, line: int):
+        self.line = line
 
 
 class _OpenQuote(Exception):
@@ -207,6 +399,7 @@ class _OpenQuote(Exception):
 
 def _parse_records(text: str, delimiter: str, columns: list[str], strict: bool) -> pl.DataFrame:
     width = len(columns)
+    csv.field_size_limit(MAX_RECORD_CHARS)  # fields up to MAX_FIELD_CHARS are quarantined, beyond this: stop
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=strict)
     next(reader)  # the header, already checked
     chunks: list[pl.DataFrame] = []
@@ -229,6 +422,8 @@ def _parse_records(text: str, delimiter: str, columns: list[str], strict: bool) 
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             raise _OpenQuote(end_of_previous + 1) from None
+        if "field larger than field limit" in str(exc):
+            raise _FieldTooLarge(end_of_previous + 1) from None
         raise
     if rows or not chunks:
         chunks.append(_frame(columns, rows, lines, fields))

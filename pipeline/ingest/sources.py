@@ -22,6 +22,9 @@ class Source:
     file_prefix: str | None = None  # only files whose name starts with this (case-insensitive)
     exclude_prefix: str | None = None  # skip files whose name starts with this
     optional: tuple[str, ...] = ()  # optional columns the models use; NULL when absent
+    # Its base model quarantines the reader's _problem (line_too_long, field_too_long); until it
+    # does, such a record stops the run rather than pass with a cut value.
+    quarantines_limits: bool = False
 
 
 SOURCES: tuple[Source, ...] = (
@@ -30,7 +33,7 @@ SOURCES: tuple[Source, ...] = (
     Source("bevolking", "bevolking", ("jaar", "wijk_code", "inwoners"), "inwoners per 1 januari", "Bevolking"),
     Source("politie", "politie",
            ("id", "soortmisdrijf", "wijkenenbuurten", "perioden", "geregistreerdemisdrijven_1"),
-           "geregistreerde misdrijven (CBS/politie open data)", "Politie (CBS)"),
+           "geregistreerde misdrijven (CBS/politie open data)", "Politie (CBS)", quarantines_limits=True),
     Source("enquete", "enquete",
            ("respondent_id", "jaar", "wijk_code", "weegfactor", *survey_items()),
            "bewonersenquête", "Bewonersenquête"),

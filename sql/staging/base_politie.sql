@@ -5,7 +5,7 @@
 -- The same key (area, code, period) read again later replaces the earlier value.
 WITH typed AS (
     SELECT
-        _file, _file_order, _line, _fields, _expected_fields,
+        _file, _file_order, _line, _fields, _expected_fields, _problem, _problem_column, _problem_value,
         clean_text(soortmisdrijf) AS soort_text,
         regexp_extract(trim(soortmisdrijf), '^\S+') AS crime_code,
         upper(clean_text(wijkenenbuurten)) AS area_code,
@@ -24,6 +24,7 @@ parsed AS (
 ),
 checked AS (
     SELECT t.*, first_problem([
+        problem(_problem IS NOT NULL, _problem, _problem_column, _problem_value),  -- line/field over the reader's limit
         ragged(_fields, _expected_fields),
         problem(soort_text IS NULL, 'missing_value', 'SoortMisdrijf', NULL),
         problem(NOT regexp_full_match(crime_code, '[0-9]+(\.[0-9]+)*'), 'invalid_crime_code', 'SoortMisdrijf', soort_text),
@@ -46,7 +47,7 @@ checked AS (
 )
 SELECT
     _file, _file_order, _line, crime_code, area_code, area_level, period, period_kind,
-    CAST(left(period, 4) AS BIGINT) AS jaar,
+    TRY_CAST(left(period, 4) AS BIGINT) AS jaar,  -- TRY: an invalid period ('2O21') is quarantined, not fatal
     CASE WHEN period_kind = 'maand' THEN CAST(right(period, 2) AS BIGINT) END AS maand,
     is_published,
     CASE WHEN is_published THEN registered END AS registered,

@@ -116,7 +116,12 @@ def ingest_source(con: duckdb.DuckDBPyConnection, raw_path: Path, source: Source
 
 
 def build_model(con: duckdb.DuckDBPyConnection, model: runner.SqlModel) -> int:
-    return runner.build_model(con, model)
+    try:
+        return runner.build_model(con, model)
+    except duckdb.IOException as exc:  # the warehouse's disk is full or cannot be written
+        reason = "de schijf is vol" if "space" in str(exc).lower() else str(exc).splitlines()[0][:200]
+        raise StepFailed(f"Model {model.name} kon niet in de database worden geschreven ({reason}). Maak ruimte "
+                         "en start de run opnieuw; de vorige publicatie is ongewijzigd.") from None
 
 
 def publish(con: duckdb.DuckDBPyConnection, run: RunSpec, run_id: str) -> dict:

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -167,3 +168,27 @@ def test_published_quarantine_holds_no_respondent_ids_and_the_database_is_privat
     assert run.sql("SELECT value FROM int_quarantine WHERE reason = 'duplicate_respondent'") == [(respondent,)]
     assert oct(os.stat(run.database).st_mode & 0o777) == "0o600"
     json.loads((tmp_path / "marts" / MANIFEST).read_text())  # still a plain manifest
+
+
+def test_a_read_only_marts_location_gets_a_dutch_message(tmp_path):
+    with pytest.raises(PipelineError, match="is niet te gebruiken: geen schrijfrechten"):
+        run_pipeline(GOLDEN_RAW, Path("/sys/veiligheidsindex/marts"), database=tmp_path / "w.duckdb",
+                     quiet=True)
+
+
+def test_a_full_warehouse_disk_stops_with_a_dutch_message(tmp_path, monkeypatch):
+    import duckdb
+
+    from pipeline.models import runner
+
+    def full(con, model):
+        if model.name == "stg_politie":
+            raise duckdb.IOException("IO Error: Could not write file \"w.duckdb.wal\": No space left on device")
+        return original(con, model)
+
+    original = runner.build_model
+    monkeypatch.setattr(runner, "build_model", full)
+    with pytest.raises(PipelineError) as failure:
+        run_pipeline(GOLDEN_RAW, tmp_path / "marts", quiet=True)
+    assert "Model stg_politie kon niet in de database worden geschreven (de schijf is vol)" in str(failure.value)
+    assert not (tmp_path / "marts" / MANIFEST).exists()

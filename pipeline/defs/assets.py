@@ -80,7 +80,10 @@ def build_sql_asset(model: runner.SqlModel) -> dg.AssetsDefinition:
     def _model(context: dg.AssetExecutionContext, duckdb: Warehouse) -> dg.MaterializeResult:
         start = time.perf_counter()
         with duckdb.get_connection() as con:
-            rows = core.build_model(con, model)
+            try:
+                rows = core.build_model(con, model)
+            except core.StepFailed as exc:
+                raise _failure(exc) from None
             schema = _table_schema(con, model)
         return dg.MaterializeResult(metadata={
             "dagster/row_count": rows, "dagster/column_schema": schema,

@@ -68,7 +68,7 @@ def _acquire(key: Path, lock_file: Path, busy: str) -> bool:
 
 
 def _reason(exc: OSError) -> str:
-    return {errno.EACCES: "geen schrijfrechten", errno.EROFS: "alleen-lezen bestandssysteem",
+    return {errno.EACCES: "geen schrijfrechten", errno.EPERM: "geen schrijfrechten", errno.EROFS: "alleen-lezen bestandssysteem",
             errno.ENOTDIR: "een deel van het pad is een bestand, geen map", errno.EEXIST: "er staat een bestand met die naam",
             errno.ENOSPC: "de schijf is vol"}.get(exc.errno, exc.strerror or str(exc))
 

@@ -28,33 +28,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipeline.ingest import files as ingest_files
 from pipeline.ingest import readers
 from pipeline.ingest.readers import RawFileError
-from pipeline.ingest.sources import SOURCES_BY_NAME
 from pipeline.presentation.labels import QUARANTAINE
-from tests.conftest import GOLDEN_RAW, ROOT, RawFolder, build_database
-from tests.test_quirks import assert_balanced, police_count, politie_row, quarantine
+from tests.conftest import ROOT, RawFolder, build_database
+from tests.test_bad_input import baseline, build  # noqa: F401 (baseline is a fixture)
+from tests.test_quirks import police_count, politie_row, quarantine
 
 POLITIE = "politie/geregistreerde_misdrijven_2019_2022.csv"
 MELDINGEN = "meldingen/meldingen_2019_2022.csv"
 WIJK = "BU05990535"
 CLI = ROOT / ".venv" / "bin" / "veiligheidsindex"
 MAX_MESSAGE = 1_000  # a stop message stays short, whatever the input
-
-
-@pytest.fixture(scope="module")
-def baseline() -> duckdb.DuckDBPyConnection:
-    return build_database(GOLDEN_RAW)
-
-
-def build(raw: RawFolder) -> duckdb.DuckDBPyConnection:
-    con = build_database(raw.root)
-    assert_balanced(con)
-    return con
 
 
 def raw_error(raw: RawFolder) -> str:

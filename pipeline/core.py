@@ -84,13 +84,15 @@ def start_run(con: duckdb.DuckDBPyConnection, run: RunSpec, run_id: str) -> dict
 
     The lock stays held until `finish_run` or the end of the process (a Dagster run worker ends
     with its run; in-process callers use `run_lock` around the whole run)."""
+    took_marts = False
     try:
         if run.marts_path is not None:
-            locking.acquire(run.marts_path)
+            took_marts = locking.acquire(run.marts_path)
         if run.database is not None:
             locking.acquire_database(run.database)
     except locking.RunLocked as exc:
-        finish_run(run)
+        if took_marts:  # never a lock that an outer run_lock holds
+            locking.release(run.marts_path)
         raise StepFailed(str(exc)) from None
     try:
         method = run.method_config()
@@ -119,9 +121,9 @@ def build_model(con: duckdb.DuckDBPyConnection, model: runner.SqlModel) -> int:
     try:
         return runner.build_model(con, model)
     except duckdb.IOException as exc:  # the warehouse's disk is full or cannot be written
-        reason = "de schijf is vol" if "space" in str(exc).lower() else str(exc).splitlines()[0][:200]
-        raise StepFailed(f"Model {model.name} kon niet in de database worden geschreven ({reason}). Maak ruimte "
-                         "en start de run opnieuw; de vorige publicatie is ongewijzigd.") from None
+        raise StepFailed(f"Model {model.name} kon niet in de database worden geschreven "
+                         f"({locking.failure_reason(exc)}). Maak ruimte en start de run opnieuw; de vorige "
+                         "publicatie is ongewijzigd.") from None
 
 
 def publish(con: duckdb.DuckDBPyConnection, run: RunSpec, run_id: str) -> dict:

@@ -55,9 +55,6 @@ class Warehouse(DuckDBResource):
     respondent rows. A file held open by another process (an analyst's DuckDB session) fails the
     step within seconds with a message that says what to do, instead of dagster-duckdb's retries."""
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-
     @contextmanager
     def get_connection(self):
         try:

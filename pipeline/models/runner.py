@@ -44,15 +44,8 @@ class SqlModel:
 
     @property
     def description(self) -> str:
-        """The contract's description, else the model's opening comment."""
-        if self.contract and self.contract.description:
-            return self.contract.description
-        lines = []
-        for line in self.sql.splitlines():
-            if not line.startswith("--"):
-                break
-            lines.append(line.lstrip("- ").strip())
-        return " ".join(lines)
+        """From the model's contract (every model has one; tests/test_definitions.py checks)."""
+        return self.contract.description if self.contract else ""
 
     @property
     def column_descriptions(self) -> dict[str, str]:

@@ -32,7 +32,7 @@ def acquire(marts: Path) -> bool:
     try:
         marts.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MartsUnusable(f"De publicatiemap {marts} is niet te gebruiken: {_reason(exc)}.") from None
+        raise MartsUnusable(f"De publicatiemap {marts} is niet te gebruiken: {failure_reason(exc)}.") from None
     return _acquire(marts, marts / LOCK_NAME, f"Er draait al een run op {marts}")
 
 
@@ -43,7 +43,7 @@ def acquire_database(database: Path) -> bool:
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MartsUnusable(f"De map van de database {database.parent} is niet te gebruiken: {_reason(exc)}.") from None
+        raise MartsUnusable(f"De map van de database {database.parent} is niet te gebruiken: {failure_reason(exc)}.") from None
     return _acquire(database, database.with_name(database.name + LOCK_NAME),
                     f"Een andere run gebruikt de database {database}")
 
@@ -54,7 +54,7 @@ def _acquire(key: Path, lock_file: Path, busy: str) -> bool:
     try:
         fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
-        raise MartsUnusable(f"{lock_file.parent} is niet te gebruiken: {_reason(exc)}.") from None
+        raise MartsUnusable(f"{lock_file.parent} is niet te gebruiken: {failure_reason(exc)}.") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -67,10 +67,22 @@ def _acquire(key: Path, lock_file: Path, busy: str) -> bool:
     return True
 
 
-def _reason(exc: OSError) -> str:
-    return {errno.EACCES: "geen schrijfrechten", errno.EPERM: "geen schrijfrechten", errno.EROFS: "alleen-lezen bestandssysteem",
-            errno.ENOTDIR: "een deel van het pad is een bestand, geen map", errno.EEXIST: "er staat een bestand met die naam",
-            errno.ENOSPC: "de schijf is vol"}.get(exc.errno, exc.strerror or str(exc))
+_REASONS = {errno.EACCES: "geen schrijfrechten", errno.EPERM: "geen schrijfrechten",
+            errno.EROFS: "alleen-lezen bestandssysteem", errno.ENOTDIR: "een deel van het pad is een bestand, geen map",
+            errno.EEXIST: "er staat een bestand met die naam", errno.ENOSPC: "de schijf is vol"}
+
+
+def failure_reason(exc: Exception) -> str:
+    """Why a write failed, in a few Dutch words: from the OS error number, or from the text of a
+    DuckDB error (which carries none), else its first line, bounded."""
+    if getattr(exc, "errno", None) in _REASONS:
+        return _REASONS[exc.errno]
+    text = str(exc)
+    if "No space left" in text:
+        return _REASONS[errno.ENOSPC]
+    if "Permission denied" in text:
+        return _REASONS[errno.EACCES]
+    return (getattr(exc, "strerror", None) or text.splitlines()[0][:200]) if text else type(exc).__name__
 
 
 def release(path: Path) -> None:

@@ -12,7 +12,6 @@ Older publication directories are pruned, keeping the last few for readers still
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
@@ -26,6 +25,7 @@ import duckdb
 import polars as pl
 
 from pipeline.method import METHODS, load_method
+from pipeline.publish.locking import failure_reason
 
 # Mart table -> published file. The contract marts of METHOD.md first.
 MART_FILES = {
@@ -86,15 +86,6 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _why(exc: Exception) -> str:
-    text = str(exc)
-    if getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in text:
-        return "de schijf is vol"
-    if getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text:
-        return "geen schrijfrechten"
-    return text.splitlines()[0][:200] if text else type(exc).__name__
-
-
 def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params: list, publication_id: str) -> None:
     """Write one Parquet file; the publication id also goes into its key-value metadata, so even
     a file without rows says which publication it belongs to."""
@@ -114,7 +105,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
         info, publication_id = _write_publication(con, settings, run_id)
     except (OSError, duckdb.Error) as exc:
         _remove_leftovers(marts)
-        raise PublicationFailed(f"Publiceren in {marts} is mislukt ({_why(exc)}); de vorige publicatie is "
+        raise PublicationFailed(f"Publiceren in {marts} is mislukt ({failure_reason(exc)}); de vorige publicatie is "
                                 "ongewijzigd.") from None
     try:
         repair_top_level(marts)
@@ -122,7 +113,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, settings, run_id: str) -> dict
     except OSError as exc:
         raise PublicationFailed(
             f"De nieuwe publicatie {publication_id} is vastgelegd, maar de bestanden op het hoogste niveau van "
-            f"{marts} konden niet worden bijgewerkt ({_why(exc)}); ze zijn nog allemaal van de vorige publicatie. "
+            f"{marts} konden niet worden bijgewerkt ({failure_reason(exc)}); ze zijn nog allemaal van de vorige publicatie. "
             "Het dashboard toont de nieuwe publicatie; de volgende run herstelt de bestanden.") from None
     return info
 

@@ -16,6 +16,7 @@ tooltips show the same Dutch-formatted strings as tables and CSV (pipeline.score
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import date
 
@@ -23,6 +24,7 @@ import altair as alt
 import polars as pl
 
 from pipeline.presentation import category_label, fmt_date, fmt_interval, fmt_num, join_interval, rag_text, status_label
+from pipeline.presentation.maps import has_tiles, tile_grid_needed
 
 NO_INDEX = "Geen index"
 NO_INDEX_COLOUR = "#d9d9d9"
@@ -53,11 +55,13 @@ def records(frame: pl.DataFrame) -> list[dict]:
     return rows
 
 
-def with_data(spec: dict, datasets: dict[str, pl.DataFrame], params: dict | None = None, **top) -> dict:
+def with_data(spec: dict, datasets: dict[str, pl.DataFrame | list[dict]], params: dict | None = None, **top) -> dict:
     """A copy of a template spec with its named datasets filled in, parameter values set and
-    top-level properties (e.g. height) replaced. The template itself is not modified."""
+    top-level properties (e.g. height) replaced. The template itself is not modified. A dataset is
+    a polars frame, or a list of ready JSON rows (the map's GeoJSON features)."""
     out = dict(spec)
-    out["datasets"] = {**spec.get("datasets", {}), **{name: records(f) for name, f in datasets.items()}}
+    out["datasets"] = {**spec.get("datasets", {}),
+                       **{name: records(f) if isinstance(f, pl.DataFrame) else list(f) for name, f in datasets.items()}}
     if params:
         out["params"] = [{**p, "value": params[p["name"]]} if p.get("name") in params else p
                          for p in spec.get("params", [])]
@@ -232,10 +236,11 @@ def category_counts(categories: list[dict], height: int = 260) -> alt.Chart:
 
 
 def tile_positions(wijken: pl.DataFrame) -> pl.DataFrame:
-    """tile_x/tile_y from wijken.parquet, or a plain grid (by gebied, then name) when missing."""
-    if {"tile_x", "tile_y"} <= set(wijken.columns) and wijken.height and \
-            not wijken.select(pl.col("tile_x").is_null().any() | pl.col("tile_y").is_null().any()).item():
-        return wijken
+    """tile_x/tile_y from wijken.parquet. A wijk without a tile position is left out (the page names
+    it under the map: presentation.maps.without_tile); only when no wijk has one does a plain grid
+    (by gebied, then name) place them all."""
+    if not tile_grid_needed(wijken):
+        return wijken.filter(has_tiles())
     ordered = wijken.sort("gebied_naam", "wijk_naam")
     columns = max(1, math.ceil(math.sqrt(ordered.height * 1.5)))
     return ordered.with_row_index("_i").with_columns(
@@ -243,15 +248,29 @@ def tile_positions(wijken: pl.DataFrame) -> pl.DataFrame:
         (pl.col("_i") // columns).cast(pl.Int64).alias("tile_y")).drop("_i")
 
 
-def tile_data(wijken_year: pl.DataFrame) -> pl.DataFrame:
-    frame = tile_positions(wijken_year)
-    return frame.select(
+def _map_fields() -> list[pl.Expr]:
+    """The fields of a wijk on either map: selection key, tooltip texts and the category colour."""
+    return [
         "wijk_code",
         pl.col("wijk_naam").alias("Wijk"), pl.col("gebied_naam").alias("Gebied"),
         pl.col("categorie").map_elements(category_label, return_dtype=pl.String).fill_null(NO_INDEX).alias("Categorie"),
         (pl.col("index").map_elements(fmt_num, return_dtype=pl.String)
          + pl.when(pl.col("indicatief")).then(pl.lit(INDICATIEF_SUFFIX)).otherwise(pl.lit(""))
          ).fill_null("–").alias("Index"),
+    ]
+
+
+MAP_TOOLTIP = ("Wijk:N", "Gebied:N", "Index:N", "Categorie:N")
+
+
+def _map_tooltip() -> list[alt.Tooltip]:
+    return [alt.Tooltip(field) for field in MAP_TOOLTIP]
+
+
+def tile_data(wijken_year: pl.DataFrame) -> pl.DataFrame:
+    frame = tile_positions(wijken_year)
+    return frame.select(
+        *_map_fields(),
         (pl.col("tile_x") + 0.04).alias("x0"), (pl.col("tile_x") + 0.96).alias("x1"),
         (pl.col("tile_y") + 0.04).alias("y0"), (pl.col("tile_y") + 0.96).alias("y1"),
         (pl.col("tile_x") + 0.5).alias("xm"), (pl.col("tile_y") + 0.5).alias("ym"),
@@ -265,7 +284,7 @@ def tile_map(categories: list[dict], columns: int, rows: int, tile: int = 50) ->
     xs = alt.Scale(domain=[0, columns], nice=False, zero=False)
     ys = alt.Scale(domain=[0, rows], nice=False, zero=False, reverse=True)
     select = alt.selection_point(name="wijk", fields=["wijk_code"], on="click", clear="dblclick")
-    tooltip = [alt.Tooltip("Wijk:N"), alt.Tooltip("Gebied:N"), alt.Tooltip("Index:N"), alt.Tooltip("Categorie:N")]
+    tooltip = _map_tooltip()
     base = alt.Chart(_named("tiles"))
     rect = base.mark_rect(cornerRadius=3, stroke="white", strokeWidth=1, cursor="pointer").encode(
         x=alt.X("x0:Q", scale=xs, axis=None), x2="x1:Q",
@@ -277,6 +296,72 @@ def tile_map(categories: list[dict], columns: int, rows: int, tile: int = 50) ->
     text = base.mark_text(fontSize=9, color="#1a1a1a", lineBreak="\n", cursor="pointer").encode(
         x=alt.X("xm:Q", scale=xs, axis=None), y=alt.Y("ym:Q", scale=ys, axis=None), text="short:N", tooltip=tooltip)
     return alt.layer(rect, text, width=columns * tile, height=rows * tile)
+
+
+# --------------------------------------------------------------------------------------------------
+# Map of the real wijk boundaries (mart wijk_geometrie, from areas/*.geojson)
+
+
+def _ring_area(ring: list) -> float:
+    """Twice the signed area of a ring in lon/lat: positive = counter-clockwise."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in itertools.pairwise(ring))
+
+
+def _d3_polygon(rings: list) -> list:
+    """One polygon wound as Vega's d3-geo wants it: the exterior clockwise, holes counter-clockwise
+    (the opposite of RFC 7946; a wrongly wound ring is drawn as the whole globe minus the wijk)."""
+    out = []
+    for i, ring in enumerate(rings):
+        clockwise = _ring_area(ring) < 0
+        out.append(ring if clockwise == (i == 0) else ring[::-1])
+    return out
+
+
+def d3_geometry(geometry: dict) -> dict:
+    """A GeoJSON Polygon/MultiPolygon (wijk_geometrie: RFC 7946) rewound for d3-geo."""
+    if geometry.get("type") == "Polygon":
+        return {"type": "Polygon", "coordinates": _d3_polygon(geometry["coordinates"])}
+    if geometry.get("type") == "MultiPolygon":
+        return {"type": "MultiPolygon", "coordinates": [_d3_polygon(p) for p in geometry["coordinates"]]}
+    raise ValueError(f"geen vlak: {geometry.get('type')}")
+
+
+def geo_shapes(geometry: pl.DataFrame) -> dict[str, dict]:
+    """wijk_code -> its boundary ready for the map (parsed and rewound once per publication).
+    A geometry that is not readable polygon JSON is left out (the mart's checks rule it out)."""
+    import json
+
+    shapes = {}
+    for code, text in geometry.select("wijk_code", "geometry").iter_rows():
+        try:
+            shapes[code] = d3_geometry(json.loads(text))
+        except (TypeError, ValueError, KeyError, IndexError):
+            continue
+    return shapes
+
+
+def geo_data(wijken_year: pl.DataFrame, shapes: dict[str, dict]) -> list[dict]:
+    """Dataset 'vlakken' of geo_map: one GeoJSON Feature per wijk with a boundary; the map fields
+    (wijk_code, Wijk, Gebied, Index, Categorie, as on the tile map) sit beside its geometry, so the
+    tooltips and the click selection read them as on the tile map."""
+    frame = wijken_year.filter(pl.col("wijk_code").is_in(list(shapes))).select(*_map_fields())
+    return [{"type": "Feature", "geometry": shapes[row["wijk_code"]], "properties": {}, **row}
+            for row in records(frame)]
+
+
+def geo_map(categories: list[dict], height: int = 480) -> alt.Chart:
+    """Template (dataset 'vlakken' = geo_data): the real wijk boundaries, Mercator projection fitted
+    to the city, coloured by category like the tile map, with the same tooltips; a click selects the
+    wijk (selection 'wijk' on wijk_code), as on the tile map."""
+    select = alt.selection_point(name="wijk", fields=["wijk_code"], on="click", clear="dblclick")
+    return alt.Chart(_named("vlakken")).mark_geoshape(stroke="white", strokeWidth=0.8, cursor="pointer").encode(
+        color=alt.Color("Categorie:N", scale=category_scale(categories, with_missing=True),
+                        legend=alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3,
+                                          symbolType="square")),
+        tooltip=_map_tooltip(),
+    ).add_params(select).project(type="mercator").properties(
+        height=height,
+        description="Kaart van de wijken met hun echte grenzen, gekleurd naar de categorie van de veiligheidsindex.")
 
 
 # Endings of Dutch place-name compounds: a long name breaks there ("Tussen-dijken"), not mid-syllable.

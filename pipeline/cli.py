@@ -146,13 +146,16 @@ def print_account(marts: Path) -> None:
     for r in files.iter_rows(named=True):
         note = f" duplicaat van {r['duplicaat_van']}" if r["status"] == "duplicaat" else ""
         note += " HERZIEN" if r["herzien"] else ""
-        print(f"  {r['bron']:<10} {r['bestand']:<45} {r['rijen_gelezen']:>9} = {r['rijen_gebruikt']:>9} + "
-              f"{r['rijen_quarantaine']:>6}{note}")
+        print(f"  {r['bron']:<13} {r['bestand']:<45} {r['rijen_gelezen']:>9} = {r['rijen_gebruikt']:>9} + "
+              f"{r['rijen_quarantaine']:>6}  [{r['formaat']}]{note}")
     q = pl.read_parquet(marts / "quarantaine.parquet")
     if q.height:
         print("Quarantaine per reden:")
         for r in q.group_by("bron", "reden").len().sort("bron", "reden").iter_rows(named=True):
-            print(f"  {r['bron']:<10} {r['reden']:<28} {r['len']:>7}")
+            print(f"  {r['bron']:<13} {r['reden']:<28} {r['len']:>7}")
+    checks = pl.read_parquet(marts / "controles.parquet")
+    for r in checks.filter(~pl.col("geslaagd") & (pl.col("ernst") == "waarschuwing")).iter_rows(named=True):
+        print(f"Waarschuwing ({r['controle']}): {r['toelichting']}")
 
 
 def cmd_demo_data(args) -> int:
@@ -160,7 +163,8 @@ def cmd_demo_data(args) -> int:
 
     out = Path(args.out).resolve()
     start = time.perf_counter()
-    summary = generate(out, seed=args.seed, progress=lambda msg: print(f"  {msg}", file=sys.stderr))
+    summary = generate(out, seed=args.seed, politie_format=args.politie_format,
+                       progress=lambda msg: print(f"  {msg}", file=sys.stderr))
     print(f"Demodata geschreven naar {out} ({time.perf_counter() - start:.1f} s).")
     if isinstance(summary, dict):
         for key, value in summary.items():
@@ -198,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo-data", help="realistische demodata genereren")
     demo.add_argument("--out", default=str(PROJECT_ROOT / "data" / "raw"))
     demo.add_argument("--seed", type=int, default=2024)
+    # the forms of pipeline.demo.generator.POLITIE_FORMATS (listed here so that --help needs no numpy)
+    demo.add_argument("--politie-format", choices=("odata-csv", "odata-json", "statline"), default="odata-csv",
+                      help="vorm van de politiebestanden: odata-csv (standaard, de CBS-CSV), odata-json "
+                           "(de pagina's van de CBS OData-API) of statline (de StatLine-download als CSV); "
+                           "dezelfde cijfers in elke vorm")
     demo.set_defaults(func=cmd_demo_data)
     export = sub.add_parser("export-scorecard", help="wijkscorekaart (of alle wijken) als CSV voor Excel")
     which = export.add_mutually_exclusive_group(required=True)

@@ -49,3 +49,25 @@ CREATE OR REPLACE MACRO problem(cond, reason, col, val) AS
 CREATE OR REPLACE MACRO first_problem(checks) AS list_filter(checks, lambda p: p IS NOT NULL)[1];
 CREATE OR REPLACE MACRO ragged(fields, expected) AS
     problem(fields <> expected, 'wrong_field_count', NULL, fields || ' velden, verwacht ' || expected);
+
+-- Names compared as INPUTS.md says (StatLine area names, category and status names): case
+-- folded, accents removed, runs of white space as one space, no spaces around hyphens.
+CREATE OR REPLACE MACRO name_key(s) AS nullif(regexp_replace(regexp_replace(
+    lower(strip_accents(trim(s))), '\s+', ' ', 'g'), ' ?- ?', '-', 'g'), '');
+
+-- CBS area codes, strictly: BU + 8 digits (buurt), WK + 6 (wijk), GM + 4 (gemeente), NL + 2 (land).
+-- A name that happens to begin with "Bu" or "Wk" is no code.
+CREATE OR REPLACE MACRO area_level_of(code) AS CASE
+    WHEN regexp_full_match(code, 'BU[0-9]{8}') THEN 'buurt'
+    WHEN regexp_full_match(code, 'WK[0-9]{6}') THEN 'wijk'
+    WHEN regexp_full_match(code, 'GM[0-9]{4}') THEN 'gemeente'
+    WHEN regexp_full_match(code, 'NL[0-9]{2}') THEN 'land' END;
+
+-- A police period as the form writes it: OData YYYYMMmm / YYYYJJ00, or the StatLine label
+-- '2024' (year) / '2024 januari' (month), optionally with '*' (provisional) appended.
+CREATE OR REPLACE MACRO statline_period(p) AS CASE
+    WHEN regexp_full_match(trim(p), '[0-9]{4}\*?') THEN left(trim(p), 4) || 'JJ00'
+    WHEN regexp_full_match(lower(trim(p)), '[0-9]{4} +[a-z]+\*?') THEN
+        left(trim(p), 4) || 'MM' || lpad(CAST(list_position(['januari', 'februari', 'maart', 'april', 'mei', 'juni',
+            'juli', 'augustus', 'september', 'oktober', 'november', 'december'],
+            rtrim(trim(substr(lower(trim(p)), 5)), '*')) AS VARCHAR), 2, '0') END;

@@ -21,11 +21,18 @@ def test_definitions_load_with_one_asset_per_sql_model():
     assert {"method_config", "publication", "raw_politie", "raw_enquete", "raw_meldingen"} <= keys
 
 
-def test_every_check_blocks_the_publication():
-    assert len(defs.resolve_asset_graph().asset_check_keys) >= 9
+# Warnings (INPUTS.md): named in the run and on Datakwaliteit, but they publish.
+WARNING_CHECKS = {"absent_police_codes", "meldingen_vocabulary_shift"}
+
+
+def test_every_check_blocks_the_publication_except_the_warnings():
+    assert len(defs.resolve_asset_graph().asset_check_keys) >= 11
+    names = set()
     for check_def in defs.asset_checks:
         for spec in check_def.check_specs:
-            assert spec.blocking, spec.name
+            names.add(spec.name)
+            assert spec.blocking is (spec.name not in WARNING_CHECKS), spec.name
+    assert WARNING_CHECKS <= names
 
 
 def test_job_schedule_and_sensors_are_defined():

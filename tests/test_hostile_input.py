@@ -213,7 +213,7 @@ def test_a_field_over_the_limit_is_quarantined_as_field_too_long(raw, baseline, 
     raw.append(POLITIE, politie_row(f"1.1.1 {label}", WIJK, "2019MM01", "5"))
     con = build(raw)
     ((*_, line, column, value, reason),) = politie_quarantine(con)
-    assert (reason, column, line) == ("field_too_long", "soortmisdrijf", 2690)
+    assert (reason, column, line) == ("field_too_long", "SoortMisdrijf", 2690)
     assert len(value) == readers.EXCERPT_CHARS + 1 and value.endswith("…")
     assert QUARANTAINE[reason] == "veld te lang"
     assert police_count(con) == police_count(baseline)
@@ -225,7 +225,7 @@ def test_a_real_10_mb_field_over_many_lines_is_quarantined(raw, baseline):
                politie_row("1.1.1", WIJK, "2019MM02", "1", row_id="10000"))
     con = build(raw)
     ((*_, line, column, value, reason),) = politie_quarantine(con)
-    assert (reason, column, len(value)) == ("field_too_long", "soortmisdrijf", readers.EXCERPT_CHARS + 1)
+    assert (reason, column, len(value)) == ("field_too_long", "SoortMisdrijf", readers.EXCERPT_CHARS + 1)
     assert con.execute("SELECT _line FROM stg_politie WHERE _line > 2689").fetchall() == [(102_690,)]  # after the 100.000 lines of the long record
 
 

@@ -168,8 +168,35 @@ def test_invalid_police_values_are_quarantined_with_line_and_column(raw):
         (n - 2, "WijkenEnBuurten", "unknown_area"),
         (n - 1, "WijkenEnBuurten", "invalid_area_code"),
         (n, "SoortMisdrijf", "invalid_crime_code"),
+        # the unusable counts come later than the golden figures of their keys and replace them
+        # (a later file revises): the golden rows are superseded and those keys are missing, never 0
+        (2, "GeregistreerdeMisdrijven_1", "superseded"),
+        (9, "GeregistreerdeMisdrijven_1", "superseded"),
     }
+    missing = con.execute("SELECT period, reject_reason FROM stg_politie_unusable_counts ORDER BY period").fetchall()
+    assert missing == [("2019MM01", "negative_count"), ("2019MM02", "invalid_count")]
+    assert con.execute("SELECT aantal, is_missing FROM int_police_counts WHERE wijk_code = ? AND jaar = 2019 "
+                       "AND indicator = 'obj_inbraak'", [WIJK]).fetchall() == [(None, True)]
     assert_balanced(con)
+
+
+def test_unusable_count_makes_the_key_missing_never_zero(raw):
+    """INPUTS.md: x (geheim), NA (cbsodataR) and '.' are not published; an unreadable count is
+    quarantined; either way the key is missing, never 0. CBS's '-' is nihil: 0."""
+    header, *rows = raw.lines(POLITIE)
+    key = next(i for i, r in enumerate(rows) if WIJK in r and '"2019MM03"' in r and '"1.1.1 "' in r)
+    for value, reason, missing in (("x", None, True), ("NA", None, True), ("12a", "invalid_count", True),
+                                   ("-", None, False)):
+        changed = list(rows)
+        changed[key] = rows[key].rsplit(";", 1)[0] + f';"{value}"'
+        raw.write(POLITIE, [header, *changed])
+        con = build_database(raw.root)
+        aantal, is_missing = con.execute(
+            "SELECT aantal, is_missing FROM int_police_counts WHERE wijk_code = ? AND jaar = 2019 "
+            "AND indicator = 'obj_inbraak'", [WIJK]).fetchall()[0]
+        assert is_missing is missing and (aantal is None) is missing, value
+        assert {r[5] for r in quarantine(con, "politie")} == ({reason} if reason else set()), value
+        assert_balanced(con)
 
 
 # --- enquete -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from dashboard import ui
 from html import escape
 
 from pipeline.presentation import BRON, quarantaine_label, quarantaine_waarde
-from pipeline.presentation import fmt_int
+from pipeline.presentation import fmt_int, fmt_num
 
 marts = ui.load_or_stop()
 manifest = marts.manifest
@@ -20,6 +20,8 @@ st.caption("Wat de pipeline heeft ingelezen, wat hij apart heeft gezet en welke 
 # --- Publication ----------------------------------------------------------------------------------
 checks = marts["controles"]
 failed = checks.filter(~pl.col("geslaagd")) if checks.height else checks
+warnings = failed.filter(pl.col("ernst") == "waarschuwing") if failed.height else failed
+failed = failed.filter(pl.col("ernst") != "waarschuwing") if failed.height else failed
 run = marts["run_info"].to_dicts()
 years = manifest.get("jaren") or []
 facts = {
@@ -27,7 +29,7 @@ facts = {
     "Methode": manifest.get("methode", "–"),
     "Basisjaar": str(manifest.get("basisjaar", "–")),
     "Jaren": f"{years[0]}–{years[-1]}" if years else "–",
-    "Controles geslaagd": f"{checks.height - failed.height} van {checks.height}",
+    "Controles geslaagd": f"{checks.height - failed.height - warnings.height} van {checks.height}",
 }
 for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
     column.markdown(f"<div style='font-size:0.875rem;color:#555'>{escape(label)}</div>"  # HTML block: escape(), not md
@@ -35,6 +37,8 @@ for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
                     unsafe_allow_html=True)
 if failed.height:
     st.error(f"{failed.height} controle(s) niet geslaagd — zie de tabel hieronder.")
+for text in warnings.get_column("toelichting").to_list() if warnings.height else []:
+    st.warning(f"Waarschuwing: {ui.md(text)}")
 st.caption(f"Publicatie-id {ui.md(manifest.get('publicatie_id', '–'))}"
            + (f" · ruwe map {ui.md(run[0].get('ruwe_map'))}" if run else ""))
 
@@ -103,7 +107,8 @@ if quarantine.height:
         ui.dataframe(pl.DataFrame({
             "Bron": [BRON.get(b, b) for b in detail.get_column("bron").to_list()],
             "Bestand": detail.get_column("bestand").to_list(),
-            "Regel": detail.get_column("regel").to_list(),
+            "Regel": [None if r is None else f"record {r}" if u == "record" else str(r)
+                      for r, u in zip(detail.get_column("regel").to_list(), detail.get_column("regelsoort").to_list())],
             "Kolom": detail.get_column("kolom").to_list(),
             # never a respondent id, whatever the publication holds (the SQL should not publish it)
             "Waarde": [quarantaine_waarde(k, w) for k, w in zip(detail.get_column("kolom").to_list(),
@@ -113,11 +118,58 @@ if quarantine.height:
         if quarantine.height > detail.height:
             st.caption(f"De eerste {fmt_int(detail.height)} rijen.")
 
+# --- Police codes absent from a year, meldingen outside the vocabulary (INPUTS.md: never silent) --------
+absent = marts["politie_ontbrekende_codes"]
+outside_years = marts["meldingen_vocabulaire"]
+outside = marts["meldingen_buiten_vocabulaire"]
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Politie: ontbrekende misdrijfcodes")
+    if absent.height:
+        per_year = absent.group_by("jaar", maintain_order=True).agg(
+            pl.len().alias("n"), (pl.col("code") + " " + pl.col("omschrijving")).str.join("; ").alias("codes"))
+        ui.dataframe(pl.DataFrame({
+            "Jaar": per_year.get_column("jaar").cast(pl.String).to_list(),
+            "Ontbrekend": per_year.get_column("n").to_list(),
+            "Codes": per_year.get_column("codes").to_list(),
+        }), hide_index=True, width="stretch")
+        st.caption("Misdrijfcodes die de methode telt maar waarvan de politiebron dat jaar geen enkele buurtrij heeft. "
+                   "Ze tellen als 0 (een export laat nullen weg); ontbreken er veel, dan is de download "
+                   "waarschijnlijk gefilterd.")
+    else:
+        st.success("Elk politiejaar heeft buurtrijen voor elke misdrijfcode die de methode telt.")
+with right:
+    st.subheader("Meldingen buiten de vocabulaire")
+    if outside_years.height:
+        ui.dataframe(pl.DataFrame({
+            "Jaar": outside_years.get_column("jaar").cast(pl.String).to_list(),
+            "Meldingen": [fmt_int(v) for v in outside_years.get_column("meldingen").to_list()],
+            "Buiten": [fmt_int(v) for v in outside_years.get_column("buiten_vocabulaire").to_list()],
+            "Aandeel": ["" if v is None else fmt_num(v * 100, 1) + "%" for v in outside_years.get_column("aandeel_buiten").to_list()],
+            "Verandering": ["" if v is None else f"{v * 100:+.1f} pp".replace(".", ",")
+                            for v in outside_years.get_column("verandering_aandeel").to_list()],
+            "Let op": ["verschuiving" if v else "" for v in outside_years.get_column("verschuiving").to_list()],
+        }), hide_index=True, width="stretch")
+        st.caption("Getelde meldingen (niet geannuleerd) waarvan de categorie niet op de vocabulaire is vertaald: "
+                   "ze tellen in geen indicator. Verandert het aandeel sterk, dan is de categorieboom of de "
+                   "vertaling veranderd.")
+    else:
+        st.info("Geen meldingen in deze publicatie.")
+if outside.height:
+    with st.expander(f"Welke categorieën vielen erbuiten ({fmt_int(outside.get_column('subcategorie').n_unique())})"):
+        ui.dataframe(pl.DataFrame({
+            "Jaar": outside.get_column("jaar").cast(pl.String).to_list(),
+            "Hoofdcategorie": outside.get_column("hoofdcategorie").to_list(),
+            "Subcategorie": outside.get_column("subcategorie").to_list(),
+            "Meldingen": [fmt_int(v) for v in outside.get_column("aantal").to_list()],
+        }), hide_index=True, width="stretch")
+
 st.subheader("Bestanden")
 files = marts["bestanden"].sort("bron", "bestand")
 ui.dataframe(pl.DataFrame({
     "Bron": [BRON.get(b, b) for b in files.get_column("bron").to_list()],
     "Bestand": files.get_column("bestand").to_list(),
+    "Gelezen als": files.get_column("formaat").to_list(),
     "Status": files.get_column("status").to_list(),
     "Tekenset": files.get_column("tekenset").to_list(),
     "Scheidingsteken": files.get_column("scheidingsteken").to_list(),
@@ -127,5 +179,6 @@ ui.dataframe(pl.DataFrame({
     "Sluitend": ["ja" if v else "nee" for v in files.get_column("sluitend").to_list()],
     "Herzien": ["ja" if v else "" for v in files.get_column("herzien").to_list()],
 }), hide_index=True, width="stretch")
-st.caption("Elk bestand wordt herkend aan zijn inhoud (SHA-256): hetzelfde bestand twee keer telt één keer. "
-           "'Sluitend' = gelezen is gebruikt plus quarantaine.")
+st.caption("Elk bestand wordt herkend aan zijn inhoud: 'Gelezen als' zegt in welke vorm (standaardformaat, CBS "
+           "OData als CSV of JSON, StatLine-download, KWB, GeoJSON). Hetzelfde bestand twee keer (SHA-256) telt één "
+           "keer. 'Sluitend' = gelezen is gebruikt plus quarantaine; bij JSON is een regel een record.")

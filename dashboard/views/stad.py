@@ -1,4 +1,5 @@
-"""Stad: the city index, wijken per category, the tile map and the ranking of one year."""
+"""Stad: the city index, wijken per category, the map (real boundaries when the publication has
+wijk_geometrie, else the tile map) and the ranking of one year."""
 
 
 import polars as pl
@@ -7,6 +8,7 @@ import streamlit as st
 from dashboard import charts, data, templates, ui
 from pipeline.presentation import (all_wijken_filename, all_wijken_frame, category_label, fmt_int, fmt_num,
                                 headline, indicative_note, indicative_threshold, join_interval, to_dutch_csv)
+from pipeline.presentation.maps import not_on_map_note, wijk_geometry, without_geometry, without_tile
 
 marts = ui.load_or_stop()
 jaar = ui.selected_year()
@@ -84,14 +86,32 @@ def _open_from_table() -> None:
         st.session_state["_goto_wijk"] = codes[rows[0]]
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _geo_map(publication_id: str, _marts) -> tuple[dict, dict[str, dict]]:
+    """The template of the map of real boundaries and the parsed boundaries, once per publication."""
+    return charts.to_spec(charts.geo_map(data.categories(_marts))), charts.geo_shapes(wijk_geometry(_marts))
+
+
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(f"Kaart {jaar}")
-    ui.show_chart(charts.with_data(templates.tile_map(marts), {"tiles": charts.tile_data(year_rows)}),
-                  key="stad_kaart", on_select=_open_from_map, selection_mode="wijk",
-                  width="content")  # fixed tile size: the names must stay readable
-    st.caption("Schematische kaart: elk vakje is een wijk, ongeveer op zijn plek in de stad, gekleurd naar "
-               "categorie. Klik op een wijk om de wijkpagina te openen.")
+    if wijk_geometry(marts) is not None:  # areas/ had boundaries (areas/*.geojson)
+        template, shapes = _geo_map(marts.publication_id, marts)
+        ui.show_chart(charts.with_data(template, {"vlakken": charts.geo_data(year_rows, shapes)}),
+                      key="stad_kaart", on_select=_open_from_map, selection_mode="wijk")
+        st.caption("Kaart van de wijken met hun grenzen, gekleurd naar categorie. Klik op een wijk om de "
+                   "wijkpagina te openen.")
+        note = not_on_map_note(without_geometry(year_rows, pl.DataFrame({"wijk_code": list(shapes)},
+                                                                        schema={"wijk_code": pl.String})), "grens")
+    else:
+        ui.show_chart(charts.with_data(templates.tile_map(marts), {"tiles": charts.tile_data(year_rows)}),
+                      key="stad_kaart", on_select=_open_from_map, selection_mode="wijk",
+                      width="content")  # fixed tile size: the names must stay readable
+        st.caption("Schematische kaart: elk vakje is een wijk, ongeveer op zijn plek in de stad, gekleurd naar "
+                   "categorie. Klik op een wijk om de wijkpagina te openen.")
+        note = not_on_map_note(without_tile(year_rows))
+    if note:  # a wijk the map cannot place is named, never silently missing
+        st.caption(ui.md(note))
 with right:
     st.subheader(f"Aantoonbare veranderingen sinds {jaar - 1}")
     changed = ranking.filter(pl.col("Verandering aantoonbaar") == "ja")

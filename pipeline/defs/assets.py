@@ -45,10 +45,13 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             except RawFileError as exc:
                 raise _failure(exc) from None
         for info in infos:
-            context.log.info(f"{source.folder}/{info.file_name}: {info.rows_read} rijen gelezen "
-                             f"({info.encoding}, '{info.delimiter}', {info.status})")
+            unit = "records" if info.line_unit == "record" else "rijen"
+            how = ", ".join(x for x in (info.encoding, info.delimiter and f"'{info.delimiter}'", info.status) if x)
+            context.log.info(f"{source.folder}/{info.file_name}: gelezen als {info.format or '-'}; "
+                             f"{info.rows_read} {unit} ({how})")
         return dg.MaterializeResult(metadata={
             "dagster/row_count": frame.height, "bestanden": len(infos),
+            "formaten": dg.MetadataValue.md("\n".join(f"- `{i.file_name}`: {i.format or '-'}" for i in infos) or "-"),
             "herzien": int(files["revised"].sum() or 0),
             "seconden": round(time.perf_counter() - start, 2)})
     return _raw
@@ -60,7 +63,7 @@ RAW_KEYS = {f"raw_{s.name}" for s in SOURCES}
 def _dep_keys(model: runner.SqlModel) -> list[str]:
     keys = set()
     for dep in model.deps:
-        if dep == "raw_files":
+        if dep in ("raw_files", "raw_file_columns"):
             keys |= RAW_KEYS  # every raw asset writes its rows of raw_files
         elif dep.startswith("method_"):
             keys.add("method_config")

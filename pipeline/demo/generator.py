@@ -5,8 +5,33 @@
 the number of data rows per file.  The same seed gives byte-identical files.  Everything is
 vectorised with numpy/polars (about a million meldingen in a few seconds).
 
-The numbers are synthetic.  The wijken (CBS *buurten*) and gebieden (CBS *wijken*) carry their
-real Rotterdam names and CBS codes; the codes that also occur in the golden example are identical.
+The numbers are synthetic; the areas and the police labels are real.
+
+Real CBS codes and names
+------------------------
+The wijken are CBS *buurten* (``BU0599WWBB``), the gebieden CBS *wijken* (``WK0599WW``: the wijk
+number is digits 7–8 of every buurt code, CBS's own code structure).  Verified:
+
+* every buurt code and its CBS name, against CBS's generalised buurt map of 2022 (PDOK
+  "CBS gebiedsindelingen", ``buurt_gegeneraliseerd``, ``jrstatcode 2022BU0599…``; copy in the public
+  repository bartmediatech/zzp-rotterdam, ``public/data/rotterdam-buurten.geojson``, 91 Rotterdam
+  buurten).  All 74 demo codes occur there with the demo's name (or CBS's spelling of it, below);
+  the only code the demo used to invent is gone: Nieuw Mathenesse is ``BU05991926`` (CBS wijk 19 "Nieuw Mathenesse"), not
+  ``BU05990326``.  The codes of the golden example are identical and real.
+* ``wijk_naam`` is the gemeente's spelling.  Where CBS spells a buurt differently *after* the spec's
+  name normalisation (INPUTS.md, StatLine CSV), ``areas.csv`` carries CBS's spelling in
+  ``statline_naam``: "Cs Kwartier" (CS-kwartier), "Noord Kethel" (Noord-Kethel), "Oud Charlois"
+  (Oud-Charlois).  CBS's "Kop van Zuid - Entrepot" differs from "Kop van Zuid-Entrepot" only by the
+  spaces around the hyphen, so its ``statline_naam`` stays empty: the normalisation must match it.
+* gebied codes WK059901–WK059916 with their names against CBS's wijk map of 2014 (the
+  ``wijk_2014`` shapefile as listed in public Rotterdam research scripts), WK059901 with its
+  current name "Rotterdam Centrum" (CBS/PDOK wijken 2024; it was "Stadscentrum" in 2014).
+  WK059917 "Hoek van Holland", WK059919 "Nieuw Mathenesse" and WK059927 "Rozenburg": the codes follow
+  from the verified buurt codes (BU059917xx, BU05991926, BU05992704), the names from lists of
+  Rotterdam's 22 CBS wijken in public sources; not checked against a CBS file with code and name
+  side by side.
+* Not verified: that every code and name was the same in each year 2015–2024 (CBS re-divides and
+  renames now and then); the demo uses the 2022 division for all years.
 
 The story (what the dashboard should show)
 -------------------------------------------
@@ -37,18 +62,40 @@ The story (what the dashboard should show)
 
 Quirks (a handful each; what a conforming pipeline has to do with them)
 ----------------------------------------------------------------------
-politie/
-  * ``geregistreerde_misdrijven_2015_2019.csv`` carries the CBS label after the code
-    (``"1.1.1 Diefstal/inbraak woning"``); the 2020–2024 file has bare codes with a trailing space.
+politie/ (the same figures, file for file, in each of the three forms, ``politie_format``)
+  * Three downloads, read in file-name order: ``geregistreerde_misdrijven_2015_2019``,
+    ``geregistreerde_misdrijven_2020_2024`` and ``geregistreerde_misdrijven_2024_revisie`` (read
+    last), which restates 24 keys of Nov/Dec 2024 in Stadsdriehoek, Tarwewijk and Ommoord (codes
+    1.1.1, 1.2.3, 1.4.5, 2.2.1) with higher, late-registered values, plus their ``0.0.0`` totals.
   * ``GM0599`` and ``WK0599xx`` aggregate rows and a ``0.0.0`` totaal row per region-month (also
-    counting two codes that are in no indicator, 1.3.1 and 3.7.4): never counted.
-  * ``"."`` (not published) for 1.3.1 in three wijk-months and an empty count for 3.7.4 in one:
+    counting two codes that are in no indicator, 2.5.2 Winkeldiefstal and 3.7.4 Cybercrime): never
+    counted.  The labels are CBS's (``pipeline/method/data/cbs_soortmisdrijf.csv``).
+  * Not published: ``"."`` for 2.5.2 in three wijk-months and an empty count for 3.7.4 in one:
     harmless.  ``"."`` for 1.4.7 in Pernis 2018-05 and for 2.1.1 in Witte Dorp 2021-08: those two
     wijk-years lose obj_geweld resp. obj_drugs_politie (the themes stay available through their
     other part, so the wijk-years are still published).
-  * ``geregistreerde_misdrijven_2024_revisie.csv`` (read last) restates 24 keys of Nov/Dec 2024 in
-    Stadsdriehoek, Tarwewijk and Ommoord (codes 1.1.1, 1.2.3, 1.4.5, 2.2.1) with higher, late-registered
-    values, plus their ``0.0.0`` totals.
+  * ``odata-csv`` (default, the canonical form): ``*.csv``, the TypedDataSet columns, ``;``, every
+    field quoted, keys with trailing spaces; the 2015–2019 file carries the CBS label after the code
+    (``"1.1.1 Diefstal/inbraak woning"``), the others bare codes with a trailing space.
+  * ``odata-json``: the TypedDataSet as the CBS OData API returns it, ``null`` for not published
+    (both ``"."`` and the empty count), bare keys with their trailing spaces, ``ID`` a number running
+    over the whole download.  The two large downloads are saved page by page, 10,000 records a page
+    (``…_2015_2019_p001.json`` … ``_p011.json``), every page but the last with a next link to the
+    following ``$skip``.  2015–2019 and the revision are OData v3 (``odata.metadata``,
+    ``odata.nextLink``), 2020–2024 has the v4 envelope (``@odata.context``, ``@odata.nextLink``) around
+    the same records (CBS's own v4 API serves a long ``Observations`` table instead, which the spec
+    does not cover).
+  * ``statline``: the StatLine website's "Download → CSV": UTF-8 with BOM, ``;``, CRLF, every field
+    quoted, label headers in a different column order per file, ``Soort misdrijf`` as
+    ``1.2.3 Diefstal van brom-, snor-, fietsen`` (``Totaal misdrijven`` for 0.0.0), ``Wijken en
+    buurten`` as the name (CBS's spelling of the buurt, ``Rotterdam`` for GM0599, the gebied name
+    for a WK row), ``Perioden`` as ``2024 januari``, Nov/Dec 2024 provisional (``2024 november*``),
+    counts right-aligned in 8 characters, ``.`` for not published.  The 2015–2019 file also has one
+    ``Nederland`` row set (``Totaal misdrijven`` per year and per month, 25 times Rotterdam's total;
+    a roll-up, never counted).  The WK rows of the six gebieden that share their name with a buurt
+    (Delfshaven, Overschie, Feijenoord, Pernis, Nieuw Mathenesse, Rozenburg) are left out: StatLine
+    would give both the same label, which the spec quarantines as ``ambiguous_area_name``, and
+    without them the StatLine run publishes exactly the index of the canonical run.
 enquete/
   * ``enquete_2016.csv`` is a Dutch-Excel export: ``;`` delimiter and decimal comma in ``weegfactor``.
   * 2017: ``voelt_zich_onveilig = 4`` in one row; 2022: ``vaak_overlast = 7`` in one row
@@ -70,12 +117,15 @@ prestaties/
   * Objective ``basiswaarde``/``realisatie`` below 10 carry two decimals, otherwise one.
 
 ``scale`` (keyword, default 1.0) scales the number of meldingen and respondents, for fast tests.
+``politie_format`` (keyword, default ``"odata-csv"``) chooses the form of the police files; every
+other file, ``areas.csv`` included, is the same whatever the form.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -83,17 +133,19 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from pipeline.method import load_method, survey_items
 from pipeline.ingest.sources import SOURCES_BY_NAME
+from pipeline.method import load_method, survey_items
+from pipeline.method.reference import crime_labels
 
 __all__ = [
-    "generate",
+    "FIRST_YEAR",
     "GEBIEDEN",
-    "WIJKEN",
+    "LAST_YEAR",
+    "POLITIE_FORMATS",
     "SLIPPING",
     "SMALL_WIJKEN",
-    "FIRST_YEAR",
-    "LAST_YEAR",
+    "WIJKEN",
+    "generate",
 ]
 
 FIRST_YEAR = 2015
@@ -104,10 +156,11 @@ N_MONTHS = 12 * N_YEARS
 EXPORT_DATE = np.datetime64("2024-12-31", "D")  # the day the demo exports were made
 
 # --------------------------------------------------------------------------------------------
-# Areas: 14 gebieden (CBS wijken WK0599xx) and 74 wijken (CBS buurten BU0599xxxx).
+# Areas: 15 gebieden (CBS wijken WK0599xx) and 74 wijken (CBS buurten BU0599xxxx), codes and
+# names as verified in the module docstring.
 # --------------------------------------------------------------------------------------------
 GEBIEDEN: dict[str, str] = {
-    "WK059901": "Centrum",
+    "WK059901": "Rotterdam Centrum",
     "WK059903": "Delfshaven",
     "WK059904": "Overschie",
     "WK059905": "Noord",
@@ -120,8 +173,10 @@ GEBIEDEN: dict[str, str] = {
     "WK059915": "Charlois",
     "WK059916": "Hoogvliet",
     "WK059917": "Hoek van Holland",
+    "WK059919": "Nieuw Mathenesse",
     "WK059927": "Rozenburg",
 }
+GEMEENTE = ("GM0599", "Rotterdam")
 
 # code, naam, wijktype, tile_x, tile_y, inwoners 1-1-2015, latent onveiligheid u, centrumfactor,
 # bevolkingsgroei per jaar, drift of u per jaar (None = random mild improvement)
@@ -140,7 +195,8 @@ WIJKEN: list[tuple] = [
     ("BU05990323", "Spangen", "vooroorlogs", 3, 3, 9960, 1.50, 1.0, 0.002, None),
     ("BU05990324", "Nieuwe Westen", "vooroorlogs", 4, 3, 18050, 0.95, 1.0, 0.003, None),
     ("BU05990325", "Middelland", "centrumrand", 4, 4, 12070, 0.85, 1.2, 0.005, None),
-    ("BU05990326", "Nieuw Mathenesse", "bedrijven", 1, 3, 440, 0.50, 4.0, 0.000, None),
+    # (CBS wijk 19 "Nieuw Mathenesse" of its own; listed here, beside its neighbours, to keep the draws)
+    ("BU05991926", "Nieuw Mathenesse", "bedrijven", 1, 3, 440, 0.50, 4.0, 0.000, None),
     ("BU05990327", "Oud Mathenesse", "interbellum", 1, 4, 7810, 0.45, 1.0, 0.003, None),
     ("BU05990328", "Witte Dorp", "interbellum", 2, 3, 2690, -0.35, 1.0, 0.002, None),
     ("BU05990329", "Schiemond", "naoorlogs", 2, 5, 3820, 0.80, 1.0, 0.004, None),
@@ -216,9 +272,27 @@ WIJKEN: list[tuple] = [
     ("BU05992704", "Rozenburg", "naoorlogs", 1, 6, 12480, -0.70, 1.0, 0.000, None),
 ]
 
+# CBS's spelling of a buurt where it differs from the gemeente's (wijk_naam): CBS gebiedsindelingen
+# 2022 (see the module docstring).  StatLine labels the buurt with this name.
+CBS_SPELLING: dict[str, str] = {
+    "CS-kwartier": "Cs Kwartier",
+    "Noord-Kethel": "Noord Kethel",
+    "Oud-Charlois": "Oud Charlois",
+    "Kop van Zuid-Entrepot": "Kop van Zuid - Entrepot",
+}
+
+
 # Gebied of each wijk: the CBS wijk number is digits 7–8 of the buurt code.
 def _gebied_of(code: str) -> str:
     return "WK0599" + code[6:8]
+
+
+def normalise_name(name: str) -> str:
+    """An area name as INPUTS.md compares StatLine names: case folded, accents removed, runs of
+    spaces collapsed to one, no spaces around hyphens."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    text = " ".join(text.casefold().split())
+    return text.replace(" -", "-").replace("- ", "-")
 
 
 SLIPPING = ("Lombardijen", "Groot IJsselmonde", "Oosterflank", "Zuidwijk", "Hoogvliet Noord")
@@ -229,7 +303,7 @@ SMALL_WIJKEN = ("Nieuw Mathenesse", "Schieveen", "Kralingse Bos")
 # and imported here: themes, indicators, which indicator a police code / meldingen subcategorie
 # feeds, the meldingen vocabulary and statuses, the survey items and answer codes, the prestatie
 # domains and the file headers.  What follows the imports is the demo's simulated world (rates,
-# sensitivities, seasonality, corona factors, labels), keyed by code / subcategorie / survey
+# sensitivities, seasonality, corona factors), keyed by code / subcategorie / survey
 # column / status; _world_registers() checks at import that it covers every indicator of the
 # method, _check_story() that the story tables (templates, plans, texts) use only the method's values.
 # --------------------------------------------------------------------------------------------
@@ -246,31 +320,33 @@ INDICATORS: tuple[tuple[str, str], ...] = tuple((i["indicator"], i["theme"]) for
 IND_INDEX = {name: i for i, (name, _) in enumerate(INDICATORS)}
 N_IND = len(INDICATORS)
 
-# Police codes, in the order of the CBS table (which also has codes that are in no indicator of the
-# method: 1.3.1 and 3.7.4): CBS label, rate per 1,000 inhabitants per year (u = 0, centre 1),
-# sensitivity b to u (log scale), elasticity to the centre factor, seasonal amplitude, peak month,
-# corona factor (Mar 2020 – Jun 2021).  The indicator a code feeds is the method's.
-_POLITIE_WORLD: dict[str, tuple[str, float, float, float, float, int, float]] = {
-    "1.1.1": ("Diefstal/inbraak woning", 4.5, 0.60, 0.3, 0.25, 12, 0.80),
-    "1.1.2": ("Diefstal/inbraak box/garage/schuur", 1.0, 0.50, 0.2, 0.15, 11, 0.90),
-    "1.2.1": ("Diefstal uit/vanaf motorvoertuigen", 4.0, 0.55, 0.6, 0.10, 1, 0.80),
-    "1.2.2": ("Diefstal van motorvoertuigen", 0.6, 0.50, 0.4, 0.05, 1, 0.90),
-    "1.2.3": ("Diefstal van brom-, snor-, fietsen", 7.0, 0.50, 0.9, 0.25, 7, 0.80),
-    "1.2.4": ("Zakkenrollerij", 1.2, 0.50, 1.4, 0.15, 12, 0.50),
-    "1.2.5": ("Diefstal af/uit/van ov. voertuigen", 0.6, 0.50, 0.5, 0.10, 7, 0.90),
-    "1.3.1": ("Winkeldiefstal", 3.5, 0.40, 1.5, 0.10, 12, 0.70),
-    "1.4.1": ("Zedenmisdrijf", 0.4, 0.50, 0.8, 0.10, 7, 1.00),
-    "1.4.3": ("Openlijk geweld (persoon)", 0.4, 0.70, 1.2, 0.20, 6, 0.80),
-    "1.4.4": ("Bedreiging", 2.5, 0.65, 0.8, 0.10, 6, 1.00),
-    "1.4.5": ("Mishandeling", 3.5, 0.70, 1.0, 0.15, 7, 0.90),
-    "1.4.6": ("Straatroof", 0.7, 0.80, 1.1, 0.15, 1, 0.80),
-    "1.4.7": ("Overval", 0.15, 0.70, 0.8, 0.10, 12, 0.90),
-    "2.1.1": ("Drugs/drankoverlast", 1.8, 0.80, 1.0, 0.20, 7, 1.00),
-    "2.2.1": ("Vernieling cq. zaakbeschadiging", 5.5, 0.60, 0.8, 0.10, 1, 0.95),
-    "3.1.1": ("Drugshandel", 0.9, 0.90, 1.0, 0.05, 1, 1.00),
-    "3.7.4": ("Cybercrime", 1.0, 0.10, 0.1, 0.00, 1, 1.30),
+# Police codes of the demo's world (the CBS table also has codes that are in no indicator of the
+# method: 2.5.2 Winkeldiefstal and 3.7.4 Cybercrime): rate per 1,000 inhabitants per year (u = 0,
+# centre 1), sensitivity b to u (log scale), elasticity to the centre factor, seasonal amplitude, peak
+# month, corona factor (Mar 2020 – Jun 2021).  The indicator a code feeds is the method's, the label
+# CBS's (pipeline/method/data/cbs_soortmisdrijf.csv, via pipeline.method.reference).  This is the order
+# of the random draws (2.5.2 sits where the demo once had it, so the figures stay as they were); the
+# files list the codes in CBS's order.
+_POLITIE_WORLD: dict[str, tuple[float, float, float, float, int, float]] = {
+    "1.1.1": (4.5, 0.60, 0.3, 0.25, 12, 0.80),   # Diefstal/inbraak woning
+    "1.1.2": (1.0, 0.50, 0.2, 0.15, 11, 0.90),   # Diefstal/inbraak box/garage/schuur
+    "1.2.1": (4.0, 0.55, 0.6, 0.10, 1, 0.80),    # Diefstal uit/vanaf motorvoertuigen
+    "1.2.2": (0.6, 0.50, 0.4, 0.05, 1, 0.90),    # Diefstal van motorvoertuigen
+    "1.2.3": (7.0, 0.50, 0.9, 0.25, 7, 0.80),    # Diefstal van brom-, snor-, fietsen
+    "1.2.4": (1.2, 0.50, 1.4, 0.15, 12, 0.50),   # Zakkenrollerij
+    "1.2.5": (0.6, 0.50, 0.5, 0.10, 7, 0.90),    # Diefstal af/uit/van ov. voertuigen
+    "2.5.2": (3.5, 0.40, 1.5, 0.10, 12, 0.70),   # Winkeldiefstal (shoplifting: centre factor 1.5)
+    "1.4.1": (0.4, 0.50, 0.8, 0.10, 7, 1.00),    # Zedenmisdrijf
+    "1.4.3": (0.4, 0.70, 1.2, 0.20, 6, 0.80),    # Openlijk geweld (persoon)
+    "1.4.4": (2.5, 0.65, 0.8, 0.10, 6, 1.00),    # Bedreiging
+    "1.4.5": (3.5, 0.70, 1.0, 0.15, 7, 0.90),    # Mishandeling
+    "1.4.6": (0.7, 0.80, 1.1, 0.15, 1, 0.80),    # Straatroof
+    "1.4.7": (0.15, 0.70, 0.8, 0.10, 12, 0.90),  # Overval
+    "2.1.1": (1.8, 0.80, 1.0, 0.20, 7, 1.00),    # Drugs/drankoverlast
+    "2.2.1": (5.5, 0.60, 0.8, 0.10, 1, 0.95),    # Vernieling cq. zaakbeschadiging
+    "3.1.1": (0.9, 0.90, 1.0, 0.05, 1, 1.00),    # Drugshandel
+    "3.7.4": (1.0, 0.10, 0.1, 0.00, 1, 1.30),    # Cybercrime
 }
-_TOTAL_LABEL = "Totaal misdrijven"  # CBS label of the method's politie.total_code
 
 # Meldingen subcategorieën (the method's vocabulary, also those in no indicator): rate per 1,000 per
 # year, b, centre elasticity, seasonal amplitude, peak month, corona factor.  The hoofdcategorie and
@@ -387,6 +463,9 @@ def _world_registers(method: dict) -> tuple[tuple[_PoliceCode, ...], tuple[_Subc
     total = method["politie"]["total_code"]
     if total in _POLITIE_WORLD:
         errors.append(f"politiecode {total!r} is de totaalcode van de methode, geen code van _POLITIE_WORLD")
+    labels = crime_labels()
+    errors += [f"politiecode {code!r} staat niet in de CBS-codelijst (cbs_soortmisdrijf.csv)"
+               for code in [total, *_POLITIE_WORLD] if code not in labels]
     hoofd_of = {sub: main for main, subs in method["meldingen"]["vocabulary"].items() for sub in subs}
     errors += [f"subcategorie {sub!r} van de vocabulaire: geen wereldparameters (_MELDINGEN_WORLD)"
                for sub in hoofd_of if sub not in _MELDINGEN_WORLD]
@@ -404,9 +483,9 @@ def _world_registers(method: dict) -> tuple[tuple[_PoliceCode, ...], tuple[_Subc
                       f"(max {_EXTRA_DEV_MELDINGEN}), meldingen {unindexed_meld} "
                       f"(max {_N_EXTRA_DEV - _EXTRA_DEV_MELDINGEN})")
     if errors:
-        raise DemoWorldError("Demodata (pipeline/demo_data.py) dekt de methodeconfiguratie niet: "
+        raise DemoWorldError("Demodata (pipeline/demo/generator.py) dekt de methodeconfiguratie niet: "
                              + "; ".join(errors) + ".")
-    politie = tuple(_PoliceCode(code, *params[:-1], indicator_of.get(("politie", code)), params[-1])
+    politie = tuple(_PoliceCode(code, labels[code], *params[:-1], indicator_of.get(("politie", code)), params[-1])
                     for code, params in _POLITIE_WORLD.items())
     meldingen = tuple(_Subcat(hoofd_of[sub], sub, *_MELDINGEN_WORLD[sub][:-1], indicator_of.get(("meldingen", sub)),
                               _MELDINGEN_WORLD[sub][-1]) for sub in hoofd_of)
@@ -416,7 +495,7 @@ def _world_registers(method: dict) -> tuple[tuple[_PoliceCode, ...], tuple[_Subc
 
 
 POLITIE_CODES, MELDING_SUBCATS, SURVEY_ITEMS = _world_registers(_METHOD)
-TOTAL_CODE = (_METHOD["politie"]["total_code"], _TOTAL_LABEL)
+TOTAL_CODE = (_METHOD["politie"]["total_code"], crime_labels()[_METHOD["politie"]["total_code"]])  # Totaal misdrijven
 SURVEY_COLUMNS = tuple(item.column for item in SURVEY_ITEMS)
 _SURVEY_INDEX = {item.indicator: j for j, item in enumerate(SURVEY_ITEMS)}
 
@@ -773,7 +852,20 @@ def _write_df(df: pl.DataFrame, path: Path, header: tuple[str, ...] | None = Non
         df.write_csv(fh, **kw)
 
 
+def _statline_names(world: _World) -> tuple[dict[str, str], set[str]]:
+    """The name StatLine gives each area code (CBS's spelling of a buurt, the gebied name of a CBS
+    wijk, the gemeente name), and the CBS wijk codes whose StatLine name is also a buurt's: StatLine
+    labels both the same, so the statline form leaves those WK rows out."""
+    names = {code: CBS_SPELLING.get(name, name) for code, name in zip(world.codes, world.names)}
+    buurt_names = {normalise_name(n) for n in names.values()}
+    ambiguous = {g for g, name in GEBIEDEN.items() if normalise_name(name) in buurt_names}
+    names.update({g: name for g, name in GEBIEDEN.items() if g not in ambiguous})
+    names[GEMEENTE[0]] = GEMEENTE[1]
+    return names, ambiguous
+
+
 def _write_areas(world: _World, out: Path) -> int:
+    statline, _ = _statline_names(world)
     df = pl.DataFrame({
         "wijk_code": world.codes,
         "wijk_naam": world.names,
@@ -782,8 +874,13 @@ def _write_areas(world: _World, out: Path) -> int:
         "wijktype": [w[2] for w in WIJKEN],
         "tile_x": [w[3] for w in WIJKEN],
         "tile_y": [w[4] for w in WIJKEN],
+        # empty = StatLine's name equals wijk_naam after the spec's normalisation
+        "statline_naam": [statline[c] if normalise_name(statline[c]) != normalise_name(n) else None
+                          for c, n in zip(world.codes, world.names)],
+        "gemeente_naam": [GEMEENTE[1]] * world.n,
     })
-    _write_df(df, out / "areas" / "areas.csv", AREAS_HEADER)
+    header = AREAS_HEADER + tuple(c for c in df.columns if c not in AREAS_HEADER)
+    _write_df(df.select(header), out / "areas" / "areas.csv", AREAS_HEADER)
     return df.height
 
 
@@ -798,6 +895,29 @@ def _write_bevolking(world: _World, out: Path) -> int:
 
 
 # ---- politie --------------------------------------------------------------------------------
+POLITIE_FORMATS = ("odata-csv", "odata-json", "statline")
+POLITIE_FILES = ("geregistreerde_misdrijven_2015_2019", "geregistreerde_misdrijven_2020_2024",
+                 "geregistreerde_misdrijven_2024_revisie")  # file-name order = reading order
+POLITIE_TABLE = "47022NED"
+ODATA_V3 = f"https://dataderden.cbs.nl/ODataFeed/odata/{POLITIE_TABLE}"
+ODATA_V4 = f"https://datasets.cbs.nl/odata/v1/CBS/{POLITIE_TABLE}"
+JSON_PAGE_SIZE = 10_000
+_JSON_VERSION = {POLITIE_FILES[0]: 3, POLITIE_FILES[1]: 4, POLITIE_FILES[2]: 3}
+# StatLine label headers per OData column, and the column order of each StatLine file (never the OData one).
+STATLINE_HEADER = {"SoortMisdrijf": "Soort misdrijf", "WijkenEnBuurten": "Wijken en buurten",
+                   "Perioden": "Perioden", "GeregistreerdeMisdrijven_1": "Geregistreerde misdrijven (aantal)"}
+_STATLINE_ORDER = {
+    POLITIE_FILES[0]: ("WijkenEnBuurten", "SoortMisdrijf", "Perioden", "GeregistreerdeMisdrijven_1"),
+    POLITIE_FILES[1]: ("Perioden", "WijkenEnBuurten", "SoortMisdrijf", "GeregistreerdeMisdrijven_1"),
+    POLITIE_FILES[2]: ("GeregistreerdeMisdrijven_1", "Perioden", "SoortMisdrijf", "WijkenEnBuurten"),
+}
+STATLINE_COUNT_WIDTH = 8
+STATLINE_NEDERLAND = ("Nederland", 25.0)  # the one Nederland row set: factor on Rotterdam's total
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+             "oktober", "november", "december")
+PROVISIONAL = ("2024MM11", "2024MM12")  # StatLine marks these months provisional: '2024 november*'
+
+
 def _politie_counts(rng: np.random.Generator, world: _World, F: np.ndarray) -> np.ndarray:
     """Final (revised) counts per [w, code, month] for the codes of POLITIE_CODES."""
     P = world.pop_month()
@@ -816,44 +936,145 @@ def _politie_counts(rng: np.random.Generator, world: _World, F: np.ndarray) -> n
     return rng.poisson(lam)
 
 
-def _politie_file(world: _World, counts: np.ndarray, month_lo: int, month_hi: int, labels: bool,
-                  missing: dict[tuple[int, int, int], str | None]) -> pl.DataFrame:
-    """One CBS-style export for months [month_lo, month_hi): GM, then per gebied its WK and buurten."""
+# The codes in the order of the CBS table (numerically: 2.6.10 after 2.6.9), as indices of POLITIE_CODES.
+_CBS_ORDER = sorted(range(len(POLITIE_CODES)), key=lambda i: tuple(int(p) for p in POLITIE_CODES[i].code.split(".")))
+
+
+def _period(m: int) -> str:
+    return f"{FIRST_YEAR + m // 12}MM{m % 12 + 1:02d}"
+
+
+def _politie_table(world: _World, counts: np.ndarray, month_lo: int, month_hi: int,
+                   missing: dict[tuple[int, int, int], str | None]) -> pl.DataFrame:
+    """The figures of one download for months [month_lo, month_hi), in the order of the CBS export
+    (GM, then per gebied its WK and its buurten; per region the months, per month the codes):
+    columns code, region (bare codes), period (YYYYMMmm) and value (digits, '.' or null)."""
     n_codes = len(POLITIE_CODES) + 1
     months = np.arange(month_lo, month_hi)
-    # regions: (label, member wijk indices, wijk index or -1)
-    regions: list[tuple[str, list[int], int]] = [("GM0599    ", list(range(world.n)), -1)]
+    # column 0 is the total, column 1 + j the code at _CBS_ORDER[j] of POLITIE_CODES
+    column = {c: 1 + j for j, c in enumerate(_CBS_ORDER)}
+    # regions: (code, member wijk indices, wijk index or -1)
+    regions: list[tuple[str, list[int], int]] = [(GEMEENTE[0], list(range(world.n)), -1)]
     for g in GEBIEDEN:
         members = [i for i in range(world.n) if world.gebied[i] == g]
-        regions.append((f"{g}  ", members, -1))
-        regions.extend((f"{world.codes[i]}  ", [i], i) for i in members)
+        regions.append((g, members, -1))
+        regions.extend((world.codes[i], [i], i) for i in members)
     R = len(regions)
     values = np.zeros((R, len(months), n_codes), dtype=np.int64)
     for r, (_, members, _) in enumerate(regions):
         block = counts[members][:, :, month_lo:month_hi].sum(axis=0)  # [code, month]
-        values[r, :, 1:] = block.T
+        values[r, :, 1:] = block[_CBS_ORDER].T
         values[r, :, 0] = block.sum(axis=0)
     text = values.astype(str).astype(object)
     for (w, c, m), val in missing.items():
         if month_lo <= m < month_hi:
             r = next(i for i, reg in enumerate(regions) if reg[2] == w)
-            text[r, m - month_lo, c + 1] = val
-    all_codes = [TOTAL_CODE] + [(c.code, c.label) for c in POLITIE_CODES]
-    soort = [f"{code} {label}" if labels else f"{code} " for code, label in all_codes]
-    periods = [f"{FIRST_YEAR + m // 12}MM{m % 12 + 1:02d}" for m in months]
+            text[r, m - month_lo, column[c]] = val
     n = R * len(months) * n_codes
     r_idx, m_idx, c_idx = np.unravel_index(np.arange(n), (R, len(months), n_codes))
-    return pl.DataFrame(dict(zip(POLITIE_HEADER, (
-        pl.Series(np.arange(n)).cast(pl.String),
-        pl.Series(soort).gather(c_idx),
-        pl.Series([reg[0] for reg in regions]).gather(r_idx),
-        pl.Series(periods).gather(m_idx),
-        pl.Series(text.reshape(-1), dtype=pl.String),
-    ))))
+    return pl.DataFrame({
+        "code": pl.Series([TOTAL_CODE[0]] + [POLITIE_CODES[c].code for c in _CBS_ORDER]).gather(c_idx),
+        "region": pl.Series([reg[0] for reg in regions]).gather(r_idx),
+        "period": pl.Series([_period(m) for m in months]).gather(m_idx),
+        "value": pl.Series(text.reshape(-1), dtype=pl.String),
+    })
+
+
+def _revision_table(world: _World, final: np.ndarray, rev_keys: list[tuple[int, int, int]]) -> pl.DataFrame:
+    """The restated keys plus the 0.0.0 totals of those wijk-months (final figures)."""
+    rows = []
+    for w in sorted({k[0] for k in rev_keys}):
+        for m in sorted({k[2] for k in rev_keys if k[0] == w}):
+            rows.append((TOTAL_CODE[0], world.codes[w], _period(m), str(int(final[w, :, m].sum()))))
+            rows.extend((POLITIE_CODES[c].code, world.codes[w], _period(m), str(int(final[w, c, m])))
+                        for c in _CBS_ORDER for (w2, c2, m2) in rev_keys if (w2, c2, m2) == (w, c, m))
+    return pl.DataFrame(rows, schema=["code", "region", "period", "value"], orient="row")
+
+
+_LABELS = dict([TOTAL_CODE] + [(c.code, c.label) for c in POLITIE_CODES])
+# Keys as CBS pads them: codes to 6 characters ('1.1.1 '), regions with trailing spaces.
+_KEY_CODE = pl.col("code") + " "
+_KEY_REGION = pl.when(pl.col("region").str.starts_with("GM")).then(pl.col("region") + "    ") \
+    .otherwise(pl.col("region") + "  ")
+
+
+def _odata_csv(table: pl.DataFrame, labels: bool) -> pl.DataFrame:
+    """The canonical CSV export: the TypedDataSet columns, keys padded, labels after the code if asked."""
+    soort = (_KEY_CODE + pl.col("code").replace_strict(_LABELS)) if labels else _KEY_CODE
+    return table.select(
+        pl.int_range(pl.len()).cast(pl.String).alias("ID"),
+        soort.alias("SoortMisdrijf"),
+        _KEY_REGION.alias("WijkenEnBuurten"),
+        pl.col("period").alias("Perioden"),
+        pl.col("value").alias("GeregistreerdeMisdrijven_1"),
+    )
+
+
+def _write_odata_json(table: pl.DataFrame, d: Path, stem: str, version: int, summary: dict) -> None:
+    """The TypedDataSet as the OData API returns it, one file per page of JSON_PAGE_SIZE records."""
+    records = table.select(pl.concat_str(
+        pl.lit('{"ID":'), pl.int_range(pl.len()).cast(pl.String),
+        pl.lit(',"SoortMisdrijf":"'), _KEY_CODE,
+        pl.lit('","WijkenEnBuurten":"'), _KEY_REGION,
+        pl.lit('","Perioden":"'), pl.col("period"),
+        pl.lit('","GeregistreerdeMisdrijven_1":'),
+        pl.when(pl.col("value").str.contains(r"^\d+$")).then(pl.col("value")).otherwise(pl.lit("null")),
+        pl.lit("}"),
+    ).alias("r"))["r"].to_list()
+    base = ODATA_V3 if version == 3 else ODATA_V4
+    context = ('"odata.metadata":"' + base + '/$metadata#Cbs.OData.WebAPI.TypedDataSet"' if version == 3
+               else '"@odata.context":"' + base + '/$metadata#TypedDataSet"')
+    next_key = "odata.nextLink" if version == 3 else "@odata.nextLink"
+    starts = range(0, max(len(records), 1), JSON_PAGE_SIZE)
+    d.mkdir(parents=True, exist_ok=True)
+    for k, start in enumerate(starts):
+        page = records[start:start + JSON_PAGE_SIZE]
+        last = k == len(starts) - 1
+        link = "" if last else f',"{next_key}":"{base}/TypedDataSet?$skip={start + JSON_PAGE_SIZE}"'
+        name = f"{stem}.json" if len(starts) == 1 else f"{stem}_p{k + 1:03d}.json"
+        (d / name).write_text("{" + context + ',"value":[' + ",".join(page) + "]" + link + "}\n", encoding="utf-8")
+        summary[f"politie/{name}"] = len(page)
+
+
+def _statline_csv(table: pl.DataFrame, names: dict[str, str], stem: str, nederland: bool) -> pl.DataFrame:
+    """The StatLine "Download -> CSV" of a download: label headers and label values."""
+    periods = table["period"].unique().sort().to_list()
+    period_label = {p: f"{p[:4]} {MONTHS_NL[int(p[6:]) - 1]}" + ("*" if p in PROVISIONAL else "") for p in periods}
+    soort_label = {code: label if code == TOTAL_CODE[0] else f"{code} {label}" for code, label in _LABELS.items()}
+    count = (pl.when(pl.col("value").str.contains(r"^\d+$"))
+             .then(pl.col("value").str.pad_start(STATLINE_COUNT_WIDTH, " ")).otherwise(pl.lit(".")))
+    df = table.filter(pl.col("region").is_in(list(names))).select(
+        pl.col("code").replace_strict(soort_label).alias("SoortMisdrijf"),
+        pl.col("region").replace_strict(names).alias("WijkenEnBuurten"),
+        pl.col("period").replace_strict(period_label).alias("Perioden"),
+        count.alias("GeregistreerdeMisdrijven_1"),
+    )
+    if nederland:  # Totaal misdrijven for Nederland per month and per year, first (as StatLine lists it)
+        name, factor = STATLINE_NEDERLAND
+        gm = table.filter((pl.col("region") == GEMEENTE[0]) & (pl.col("code") == TOTAL_CODE[0]))
+        nl = gm.select(pl.col("period"), (pl.col("value").cast(pl.Int64) * factor).round().cast(pl.Int64).alias("n"))
+        years = nl.group_by(pl.col("period").str.slice(0, 4).alias("period")).agg(pl.col("n").sum())
+        nl = pl.concat([years.with_columns(pl.col("period").alias("_order")),  # the year, then its months
+                        nl.with_columns(pl.col("period").alias("_order"), pl.col("period").replace_strict(period_label))
+                        ]).sort("_order")
+        df = pl.concat([nl.select(
+            pl.lit(soort_label[TOTAL_CODE[0]]).alias("SoortMisdrijf"), pl.lit(name).alias("WijkenEnBuurten"),
+            pl.col("period").alias("Perioden"),
+            pl.col("n").cast(pl.String).str.pad_start(STATLINE_COUNT_WIDTH, " ").alias("GeregistreerdeMisdrijven_1"),
+        ), df])
+    order = _STATLINE_ORDER[stem]
+    return df.select(pl.col(c).alias(STATLINE_HEADER[c]) for c in order)
+
+
+def _write_statline(df: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    df.write_csv(buf, separator=";", quote_style="always", line_terminator="\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue())
 
 
 def _write_politie(rng: np.random.Generator, world: _World, F: np.ndarray, out: Path,
-                   progress: Progress, summary: dict) -> np.ndarray:
+                   progress: Progress, summary: dict, politie_format: str = "odata-csv") -> np.ndarray:
     final = _politie_counts(rng, world, F)
     code_idx = {c.code: i for i, c in enumerate(POLITIE_CODES)}
     widx = {name: i for i, name in enumerate(world.names)}
@@ -862,9 +1083,9 @@ def _write_politie(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
         return 12 * (year - FIRST_YEAR) + month - 1
 
     missing: dict[tuple[int, int, int], str | None] = {
-        (widx["CS-kwartier"], code_idx["1.3.1"], m_of(2016, 7)): ".",
-        (widx["Afrikaanderwijk"], code_idx["1.3.1"], m_of(2019, 3)): ".",
-        (widx["Overschie"], code_idx["1.3.1"], m_of(2022, 11)): ".",
+        (widx["CS-kwartier"], code_idx["2.5.2"], m_of(2016, 7)): ".",
+        (widx["Afrikaanderwijk"], code_idx["2.5.2"], m_of(2019, 3)): ".",
+        (widx["Overschie"], code_idx["2.5.2"], m_of(2022, 11)): ".",
         (widx["Blijdorp"], code_idx["3.7.4"], m_of(2021, 2)): None,
         (widx["Pernis"], code_idx["1.4.7"], m_of(2018, 5)): ".",
         (widx["Witte Dorp"], code_idx["2.1.1"], m_of(2021, 8)): ".",
@@ -880,32 +1101,27 @@ def _write_politie(rng: np.random.Generator, world: _World, F: np.ndarray, out: 
                 final[w, c, m] += delta
                 rev_keys.append((w, c, m))
 
+    tables = {
+        POLITIE_FILES[0]: _politie_table(world, first_pub, 0, 60, missing),
+        POLITIE_FILES[1]: _politie_table(world, first_pub, 60, N_MONTHS, missing),
+        POLITIE_FILES[2]: _revision_table(world, final, rev_keys),
+    }
     d = out / "politie"
-    df = _politie_file(world, first_pub, 0, 60, True, missing)
-    _write_df(df, d / "geregistreerde_misdrijven_2015_2019.csv", POLITIE_HEADER, separator=";", quote_style="always")
-    summary["politie/geregistreerde_misdrijven_2015_2019.csv"] = df.height
-    if progress:
-        progress("politie 2015–2019 geschreven")
-    df = _politie_file(world, first_pub, 60, N_MONTHS, False, missing)
-    _write_df(df, d / "geregistreerde_misdrijven_2020_2024.csv", POLITIE_HEADER, separator=";", quote_style="always")
-    summary["politie/geregistreerde_misdrijven_2020_2024.csv"] = df.height
-    if progress:
-        progress("politie 2020–2024 geschreven")
-
-    # Revision file: the restated keys plus the 0.0.0 totals of those wijk-months.
-    rows = []
-    for w in sorted({k[0] for k in rev_keys}):
-        for m in sorted({k[2] for k in rev_keys if k[0] == w}):
-            period = f"{FIRST_YEAR + m // 12}MM{m % 12 + 1:02d}"
-            rows.append((TOTAL_CODE[0] + " ", world.codes[w] + "  ", period, str(int(final[w, :, m].sum()))))
-            for (w2, c, m2) in rev_keys:
-                if w2 == w and m2 == m:
-                    rows.append((POLITIE_CODES[c].code + " ", world.codes[w] + "  ", period, str(int(final[w, c, m]))))
-    df = pl.DataFrame(dict(zip(POLITIE_HEADER, ([str(i) for i in range(len(rows))], *map(list, zip(*rows))))))
-    _write_df(df, d / "geregistreerde_misdrijven_2024_revisie.csv", POLITIE_HEADER, separator=";", quote_style="always")
-    summary["politie/geregistreerde_misdrijven_2024_revisie.csv"] = df.height
-    if progress:
-        progress("politie revisie 2024 geschreven")
+    names, _ = _statline_names(world)
+    for stem, table in tables.items():
+        if politie_format == "odata-csv":
+            df = _odata_csv(table, labels=stem == POLITIE_FILES[0])
+            _write_df(df, d / f"{stem}.csv", POLITIE_HEADER, separator=";", quote_style="always")
+            summary[f"politie/{stem}.csv"] = df.height
+        elif politie_format == "odata-json":
+            _write_odata_json(table, d, stem, _JSON_VERSION[stem], summary)
+        else:
+            df = _statline_csv(table, names, stem, nederland=stem == POLITIE_FILES[0])
+            _write_statline(df, d / f"{stem}.csv")
+            summary[f"politie/{stem}.csv"] = df.height
+        if progress:
+            what = {POLITIE_FILES[0]: "2015–2019", POLITIE_FILES[1]: "2020–2024", POLITIE_FILES[2]: "revisie 2024"}
+            progress(f"politie {what[stem]} geschreven ({politie_format})")
     return final
 
 
@@ -1304,7 +1520,7 @@ def _check_story(method: dict) -> None:
         if scales.get(col) != scale or str(bad) in survey[f"{scale}_valid"] + survey.get(f"{scale}_no_answer", []):
             errors.append(f"ongeldig-antwoord-quirk {col}={bad}: geen {scale}-item of geen ongeldige code")
     if errors:
-        raise DemoWorldError("Demodata (pipeline/demo_data.py) past niet op de methodeconfiguratie: "
+        raise DemoWorldError("Demodata (pipeline/demo/generator.py) past niet op de methodeconfiguratie: "
                              + "; ".join(errors) + ".")
 
 
@@ -1312,15 +1528,21 @@ _check_story(_METHOD)
 
 
 # --------------------------------------------------------------------------------------------
-def generate(out_dir: Path | str, seed: int = 2024, progress: Progress = None, *, scale: float = 1.0) -> dict:
+def generate(out_dir: Path | str, seed: int = 2024, progress: Progress = None, *,
+             politie_format: str = "odata-csv", scale: float = 1.0) -> dict:
     """Write the demo raw folder to ``out_dir`` and return ``{relative file path: data rows}``.
 
     ``seed`` fixes every random draw (same seed, same scale -> byte-identical files).
-    ``progress``, when given, receives short Dutch status messages.  ``scale`` multiplies the
-    number of meldingen and respondents (1.0 = ~1 million meldingen and ~16,000 respondents a year).
+    ``progress``, when given, receives short Dutch status messages.  ``politie_format`` is the form
+    of the police files (POLITIE_FORMATS: ``odata-csv``, the canonical CSV; ``odata-json``, the OData
+    API's pages; ``statline``, the StatLine CSV download): the same figures, the same random draws and
+    the same other files in each.  ``scale`` multiplies the number of meldingen and respondents
+    (1.0 = ~1 million meldingen and ~16,000 respondents a year).
     """
     if scale <= 0:
         raise ValueError("scale moet groter dan 0 zijn")
+    if politie_format not in POLITIE_FORMATS:
+        raise ValueError(f"onbekende politievorm {politie_format!r}; kies uit {', '.join(POLITIE_FORMATS)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
@@ -1333,7 +1555,7 @@ def generate(out_dir: Path | str, seed: int = 2024, progress: Progress = None, *
     summary["bevolking/bevolking.csv"] = _write_bevolking(world, out)
     if progress:
         progress(f"gebieden ({len(GEBIEDEN)}), wijken ({world.n}) en bevolking geschreven")
-    pol = _write_politie(streams[2], world, F, out, progress, summary)
+    pol = _write_politie(streams[2], world, F, out, progress, summary, politie_format)
     enq = _write_enquete(streams[3], world, F, out, scale, progress, summary)
     meld = _write_meldingen(streams[4], world, F, out, scale, progress, summary)
     _write_prestaties(streams[5], world, plans, pol, meld, enq, out, progress, summary)

@@ -15,24 +15,54 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.ingest.readers import (PROBLEM_COLUMNS, FileInfo, RawFileError, list_csv_files, read_csv_file,
-                                     read_raw_bytes)
-from pipeline.ingest.sources import Source
+from pipeline.ingest import formats
+from pipeline.ingest.readers import (PROBLEM_COLUMNS, FileInfo, RawFileError, list_csv_files, peek_header,
+                                     read_file, read_raw_bytes)
+from pipeline.ingest.sources import SOURCES, Source
 
 FILE_COLUMNS = {
     "source": pl.String, "file_name": pl.String, "file_order": pl.Int32, "sha256": pl.String,
     "size_bytes": pl.Int64, "encoding": pl.String, "delimiter": pl.String, "rows_read": pl.Int64,
     "status": pl.String, "duplicate_of": pl.String, "revised": pl.Boolean, "previous_sha256": pl.String,
+    "format_id": pl.String, "format": pl.String, "line_unit": pl.String,
 }
+HEADER_COLUMNS = {"source": pl.String, "file_name": pl.String, "column": pl.String, "header": pl.String}
 
 
 class MissingSourceError(RawFileError):
     """A required source folder is missing or holds no CSV file."""
 
 
-def read_source(raw_dir: Path, source: Source) -> tuple[pl.DataFrame, list[FileInfo]]:
+def source_files(raw_dir: Path, source: Source) -> list[Path]:
+    """The files of a source. In a folder shared with a source that claims files by their header
+    (meldingen/ and its category mapping), each file goes to the source that recognises it."""
     folder = raw_dir / source.folder
     files = list_csv_files(folder, source, raw_dir)
+    claimants = [s for s in SOURCES if s.folder == source.folder and s.claims_by_header and s is not source]
+    if not (source.claims_by_header or claimants):
+        return files
+
+    def claimed_by(claimant: Source, path: Path) -> bool:
+        header = peek_header(path, f"{source.folder}/{path.name}", raw_dir)
+        return formats.recognise(claimant, header) is not None
+
+    if source.claims_by_header:
+        return [p for p in files if claimed_by(source, p)]
+    return [p for p in files if not any(claimed_by(c, p) for c in claimants)]
+
+
+def read_source(raw_dir: Path, source: Source) -> tuple[pl.DataFrame, list[FileInfo]]:
+    if source.name == "area_geometry":  # GeoJSON, not a table: its own reader (pipeline/ingest/geometry.py)
+        from pipeline.ingest.geometry import read_geometry
+
+        frame, found = read_geometry(raw_dir)
+        infos = [FileInfo(source.name, f["file_name"], f["file_order"], f["sha256"], f["size_bytes"],
+                          encoding=f["encoding"], rows_read=f["rows_read"], status=f["status"],
+                          duplicate_of=f["duplicate_of"], format_id="geojson", format=f["format"],
+                          line_unit="record") for f in found]
+        return frame, infos
+    folder = raw_dir / source.folder
+    files = source_files(raw_dir, source)
     if not files and source.required:
         what = "ontbreekt" if not folder.is_dir() else "bevat geen .csv-bestanden"
         raise MissingSourceError(
@@ -41,18 +71,19 @@ def read_source(raw_dir: Path, source: Source) -> tuple[pl.DataFrame, list[FileI
     frames, infos, seen = [], [], {}
     for order, path in enumerate(files):
         data = read_raw_bytes(path, f"{source.folder}/{path.name}", raw_dir)
-        frame, info = read_csv_file(path, source, order, data)
+        frame, info = read_file(path, source, order, data)
         del data  # one file's bytes at a time
+        frame = formats.complete(frame, info, source)
         if info.sha256 in seen:  # the same content twice never double-counts
             info.status, info.duplicate_of, info.rows_read = "duplicaat", seen[info.sha256], 0
         else:
             seen[info.sha256] = path.name
             frames.append(frame)
         infos.append(info)
-    columns = {c: pl.String for c in (*source.columns, *source.optional)}
+    columns = {c: pl.String for c in formats.raw_columns(source)}
     empty = pl.DataFrame(schema={**columns, "_line": pl.Int64, "_fields": pl.Int32,
                                  "_expected_fields": pl.Int32, "_file": pl.String, "_file_order": pl.Int32,
-                                 **PROBLEM_COLUMNS})
+                                 "_format": pl.String, **PROBLEM_COLUMNS})
     frame = pl.concat([empty, *frames], how="diagonal") if frames else empty
     return frame, infos
 
@@ -82,8 +113,17 @@ def write_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, 
     for info in infos:
         before = previous.get(info.file_name)
         revised = before is not None and before != info.sha256
-        rows.append({**asdict(info), "revised": revised, "previous_sha256": before if revised else None})
+        rows.append({**{k: v for k, v in asdict(info).items() if k != "headers"}, "revised": revised,
+                     "previous_sha256": before if revised else None})
     files = pl.DataFrame(rows, schema=FILE_COLUMNS)
+    # Each raw column's name as it stands in the file, so the quarantine names the file's column.
+    headers = pl.DataFrame([{"source": i.source, "file_name": i.file_name, "column": c, "header": h}
+                            for i in infos for c, h in i.headers.items()], schema=HEADER_COLUMNS)
+    con.register("incoming_headers", headers)
+    con.execute("CREATE TABLE IF NOT EXISTS raw_file_columns AS SELECT * FROM incoming_headers LIMIT 0")
+    con.execute("DELETE FROM raw_file_columns WHERE source = ?", [source.name])
+    con.execute("INSERT INTO raw_file_columns BY NAME SELECT * FROM incoming_headers")
+    con.unregister("incoming_headers")
     con.register("incoming_files", files)
     con.execute("CREATE TABLE IF NOT EXISTS raw_files AS SELECT * FROM incoming_files LIMIT 0")
     con.execute("DELETE FROM raw_files WHERE source = ?", [source.name])

@@ -10,15 +10,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from pipeline.ingest import formats
 from pipeline.ingest.sources import Source
 
 CHUNK_ROWS = 200_000
@@ -65,6 +67,10 @@ class FileInfo:
     rows_read: int = 0
     status: str = "gelezen"  # gelezen | duplicaat
     duplicate_of: str | None = None
+    format_id: str = ""  # formats.Form.id, also raw_<source>._format
+    format: str = ""  # Dutch, shown per file
+    line_unit: str = "regel"  # regel (physical CSV line) | record (position in a JSON value list)
+    headers: dict[str, str] = field(default_factory=dict)  # raw column -> its name in the file
 
 
 def sha256_of(data: bytes) -> str:
@@ -82,7 +88,8 @@ def _outside_link(name: str, what: str) -> RawFileError:
 
 
 def list_csv_files(folder: Path, source: Source, root: Path | None = None) -> list[Path]:
-    """Every *.csv in the folder, in file-name order, filtered for sources sharing a folder.
+    """Every file of the source's extensions (*.csv; politie also *.json) in the folder, in
+    file-name order, filtered for sources sharing a folder.
     Confined to the raw folder `root`: a symbolic link (the source folder or a file) may point
     within it, never outside (RawFileError); a FIFO, device or socket named .csv is refused
     rather than opened (it could block the run or never end)."""
@@ -98,7 +105,7 @@ def list_csv_files(folder: Path, source: Source, root: Path | None = None) -> li
     files = []
     for entry in entries:
         path = Path(entry.path)
-        if path.suffix.lower() != ".csv":
+        if path.suffix.lower() not in source.extensions:
             continue
         name = f"{source.folder}/{entry.name}"
         if entry.is_symlink() and not _inside(os.path.realpath(path), real_root):
@@ -126,7 +133,7 @@ def _not_regular(name: str) -> RawFileError:
                         "gewone CSV-bestanden worden gelezen.")
 
 
-def read_raw_bytes(path: Path, name: str, root: Path) -> bytes:
+def read_raw_bytes(path: Path, name: str, root: Path, limit: int = -1) -> bytes:
     """The bytes of one listed file, opened without following a link out of the raw folder and
     without blocking on a FIFO; a file that vanished or cannot be read is a Dutch RawFileError."""
     real = os.path.realpath(path)
@@ -146,7 +153,7 @@ def read_raw_bytes(path: Path, name: str, root: Path) -> bytes:
         try:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise _not_regular(name)
-            return handle.read()
+            return handle.read(limit)
         except OSError as exc:
             raise RawFileError(f"{name} kan niet worden gelezen ({exc.strerror}).") from None
 
@@ -225,7 +232,8 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 def normalise_header(names: list[str]) -> list[str]:
-    return [n.strip().strip('"').strip().lower() for n in names]
+    """Trimmed, unquoted, lower case, runs of white space as one space (StatLine label headers)."""
+    return [re.sub(r"\s+", " ", n.strip().strip('"').strip().lower()) for n in names]
 
 
 def _check_text(text: str, name: str) -> str:
@@ -256,24 +264,10 @@ def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | Non
     csv.field_size_limit(MAX_RECORD_CHARS)  # process-wide in the csv module: set before every use
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=info.delimiter, quotechar='"')
     try:
-        header = normalise_header(next(reader))
+        original = next(reader)
     except (StopIteration, csv.Error) as exc:
         raise RawFileError(f"{name}: de kopregel is onleesbaar ({exc}).") from None
-    missing = [c for c in source.columns if c not in header]
-    if missing:
-        raise RawFileError(
-            f"{name}: kolom(men) {', '.join(missing)} ontbreken. Verwacht voor "
-            f"{source.description}: {', '.join(source.columns)} (scheidingsteken "
-            f"'{info.delimiter}' herkend; gevonden kolommen: {excerpt(', '.join(header)) or '-'}).")
-    # Columns beyond the header, or a repeated header name, are kept under a safe name.
-    seen: dict[str, int] = {}
-    columns = []
-    for i, col in enumerate(header):
-        col = col or f"kolom_{i + 1}"
-        if col in seen:
-            col = f"{col}_{i + 1}"
-        seen[col] = i
-        columns.append(col)
+    columns = name_columns(source, original, info, name, f"scheidingsteken '{info.delimiter}' herkend")
     width = len(columns)
 
     frame = None
@@ -284,12 +278,49 @@ def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | Non
     del text
     frame = mark_limits(frame, columns, long_lines, name, source)
     info.rows_read = frame.height
-    frame = frame.with_columns(
-        pl.lit(path.name).alias("_file"),
-        pl.lit(file_order, dtype=pl.Int32).alias("_file_order"),
+    return _with_file_columns(frame, info, width), info
+
+
+def _with_file_columns(frame: pl.DataFrame, info: FileInfo, width: int) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.lit(info.file_name).alias("_file"),
+        pl.lit(info.file_order, dtype=pl.Int32).alias("_file_order"),
         pl.lit(width, dtype=pl.Int32).alias("_expected_fields"),
+        pl.lit(info.format_id).alias("_format"),
     )
-    return frame, info
+
+
+def name_columns(source: Source, original: list[str], info: FileInfo, name: str, found_how: str) -> list[str]:
+    """The raw column name for each header position: the source's name where one of its forms
+    (formats.py) recognises the header, else the header name itself (extra columns are kept).
+    Records the form on info; a header that no form recognises stops the run."""
+    header = normalise_header(original)
+    match = formats.recognise(source, header)
+    if match is None:
+        first = formats.forms(source)[0]
+        missing = [c for c in first.required if not any(re.fullmatch(first.columns[c], h) for h in header)]
+        others = [f.label for f in formats.forms(source)[1:]]
+        also = f"; ook herkend: {', '.join(others)}" if others else ""
+        raise RawFileError(
+            f"{name}: kolom(men) {', '.join(missing)} ontbreken. Verwacht voor "
+            f"{source.description}: {', '.join(source.columns)}{also} ({found_how}; "
+            f"gevonden kolommen: {excerpt(', '.join(header)) or '-'}).")
+    form, found = match
+    info.format_id, info.format = form.id, form.label
+    named = set(found.values())
+    seen: set[str] = set()
+    columns = []
+    for i, col in enumerate(header):
+        if i in found:
+            col = found[i]
+            info.headers[col] = excerpt(original[i].strip())
+        else:  # an extra column, a repeated name or an empty one: kept under a safe name
+            col = col or f"kolom_{i + 1}"
+            if col in seen or col in named or col.startswith("_"):
+                col = f"{col}_{i + 1}"
+        seen.add(col)
+        columns.append(col)
+    return columns
 
 
 PROBLEM_COLUMNS = {"_problem": pl.String, "_problem_column": pl.String, "_problem_value": pl.String}
@@ -435,3 +466,74 @@ def _frame(columns: list[str], rows: list[list[str]], lines: list[int], fields: 
     frame = pl.DataFrame(data, schema={c: pl.String for c in columns})
     return frame.with_columns(pl.Series("_line", lines, dtype=pl.Int64),
                               pl.Series("_fields", fields, dtype=pl.Int32))
+
+
+def read_json_file(path: Path, source: Source, file_order: int, data: bytes) -> tuple[pl.DataFrame, FileInfo]:
+    """An OData answer (INPUTS.md: CBS TypedDataSet as JSON, v3 `odata.metadata` or v4
+    `@odata.context`, a page of a larger download per file) into the same strings as a CSV: a
+    string value as it stands, a number as JSON writes it, null as NULL (not published). The
+    'line' of a record is its 1-based position in `value` (line_unit record)."""
+    name = f"{source.folder}/{path.name}"
+    info = FileInfo(source.name, path.name, file_order, sha256_of(data), len(data), line_unit="record")
+    text, info.encoding = decode(data, name)
+    del data
+    if not text.strip():
+        raise RawFileError(f"{name}: het bestand is leeg; verwacht een OData-antwoord (JSON met 'value').")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RawFileError(f"{name}, regel {exc.lineno}: geen geldige JSON ({exc.msg}); verwacht een "
+                           "OData-antwoord van de CBS-API (JSON met 'value').") from None
+    del text
+    records = document.get("value") if isinstance(document, dict) else None
+    if not isinstance(records, list):
+        keys = ", ".join(map(str, document)) if isinstance(document, dict) else type(document).__name__
+        raise RawFileError(f"{name}: dit is geen OData-antwoord met een lijst 'value' (gevonden: "
+                           f"{excerpt(keys)}). Download de TypedDataSet van de tabel.")
+    version = "v4" if "@odata.context" in document else "v3" if "odata.metadata" in document else ""
+    bad = next((i for i, r in enumerate(records, 1) if not isinstance(r, dict)), None)
+    if bad is not None:
+        raise RawFileError(f"{name}, record {bad}: geen object met velden; verwacht records zoals "
+                           "{\"SoortMisdrijf\": ..., \"WijkenEnBuurten\": ..., ...}.")
+    original = list(dict.fromkeys(k for record in records for k in record))
+    columns = name_columns(source, original, info, name, f"OData JSON {version}".strip())
+    info.format = f"{info.format}, JSON {version}".rstrip(" ,") if version else f"{info.format}, JSON"
+    info.delimiter = ""
+
+    def text_of(value):
+        return value if isinstance(value, str) or value is None else json.dumps(value, ensure_ascii=False)
+
+    frame = pl.DataFrame({col: [text_of(r.get(key)) for r in records] for col, key in zip(columns, original)},
+                         schema={c: pl.String for c in columns})
+    del records, document
+    frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias("_line"),
+                               pl.lit(len(columns), dtype=pl.Int32).alias("_fields"))
+    frame = mark_limits(frame, columns, {}, name, source)
+    info.rows_read = frame.height
+    return _with_file_columns(frame, info, len(columns)), info
+
+
+def read_file(path: Path, source: Source, file_order: int, data: bytes) -> tuple[pl.DataFrame, FileInfo]:
+    """One raw file by its kind: JSON when it is an OData answer, else CSV (by content, not name)."""
+    if ".json" in source.extensions and (path.suffix.lower() == ".json"
+                                          or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")):
+        return read_json_file(path, source, file_order, data)
+    frame, info = read_csv_file(path, source, file_order, data)
+    if info.delimiter == ",":
+        info.format += ", CSV met komma's (cbsodata/R)" if info.format_id == "odata" else ", CSV met komma's"
+    else:
+        info.format += f", CSV met '{info.delimiter}'"
+    return frame, info
+
+
+def peek_header(path: Path, name: str, root: Path) -> list[str]:
+    """The normalised header of a CSV file from its first bytes only (routing files of a folder
+    shared by sources, INPUTS.md: a mapping file is recognised by its header, whatever its name).
+    An unreadable start gives an empty header: the file is then read, and judged, as usual."""
+    data = read_raw_bytes(path, name, root, limit=65536)
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    line = re.match(r"[^\r\n]*", text).group(0)
+    try:
+        return normalise_header(next(csv.reader([line], delimiter=sniff_delimiter(line), quotechar='"')))
+    except (StopIteration, csv.Error):
+        return []

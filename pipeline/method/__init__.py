@@ -14,6 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.method.reference import DATA_DIR, read_reference
+
 METHOD_DIR = Path(__file__).parent
 METHODS = {"v1": "method_v1.toml", "v2": "method_v2.toml"}
 DEFAULT_METHOD = "v2"
@@ -43,6 +45,9 @@ def load_method(version: str = DEFAULT_METHOD) -> dict:
     if version not in METHODS:
         raise MethodError(f"Onbekende methode {version!r}; kies uit {', '.join(METHODS)}.")
     config = _read(METHOD_DIR / METHODS[version])
+    # The shipped reference data (code lists, Signalen mapping) changes results too: its content
+    # is part of the hash, and methode.json names each file's sha256.
+    config["reference"] = reference_hashes()
     config["method"]["hash"] = config_hash(config)
     return config
 
@@ -51,6 +56,10 @@ def config_hash(config: dict) -> str:
     """sha256 of the resolved config (without its own hash): a publication names exactly the numbers it used."""
     content = {k: ({kk: vv for kk, vv in v.items() if kk != "hash"} if k == "method" else v) for k, v in config.items()}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def reference_hashes() -> dict[str, str]:
+    return {path.stem: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(DATA_DIR.glob("*.csv"))}
 
 
 def method_label(method: dict | None = None) -> str:
@@ -79,6 +88,7 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
         "min_priority": method["prestaties"]["min_priority"],
         "max_priority": method["prestaties"]["max_priority"],
         "politie_total_code": method["politie"]["total_code"],
+        "max_outside_share_change": method["meldingen"]["max_outside_share_change"],
     }
     themes = pl.DataFrame(method["themes"]).with_row_index("theme_order", offset=1)
     categories = pl.DataFrame(method["categories"]).with_row_index("category_order", offset=1)
@@ -103,6 +113,18 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
     statuses = pl.DataFrame(
         [{"status": s, "is_counted": s not in method["meldingen"]["not_counted_status"]}
          for s in method["meldingen"]["statuses"]])
+    # Reference data beside the method (pipeline/method/data): CBS crime labels, and the statuses
+    # and categories of real systems (Signalen) onto the four statuses and the vocabulary.
+    crime_codes = pl.DataFrame(list(read_reference("cbs_soortmisdrijf")), schema={"code": pl.String, "label": pl.String})
+    status_codes = pl.DataFrame(
+        [{"bron_status": s, "status": s} for s in method["meldingen"]["statuses"]]
+        + [{"bron_status": row[key], "status": row["status"]} for row in read_reference("signalen_status")
+           for key in ("code", "naam")],
+        schema={"bron_status": pl.String, "status": pl.String})
+    category_map = pl.DataFrame(
+        [{"bron_categorie": row[key], "subcategorie": row["vocabulaire"] or None}
+         for row in read_reference("signalen_categories") for key in ("subcategorie", "subcategorie_naam")],
+        schema={"bron_categorie": pl.String, "subcategorie": pl.String})
     prest = method["prestaties"]
     domains = pl.DataFrame(
         [{"field": field, "value": v} for field in ("soorten", "statuses", "rag", "additioneel")
@@ -118,6 +140,9 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
         "method_survey_answers": answers,
         "method_meldingen_vocabulary": vocabulary,
         "method_meldingen_status": statuses,
+        "method_meldingen_status_codes": status_codes,
+        "method_meldingen_category_map": category_map,
+        "method_crime_codes": crime_codes,
         "method_prestatie_domains": domains,
     }
 

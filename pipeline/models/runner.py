@@ -19,8 +19,9 @@ from pipeline.ingest.sources import SOURCES
 LAYERS = ("staging", "intermediate", "marts")
 METHOD_TABLES = ("method_params", "method_themes", "method_categories", "method_indicators",
                  "method_indicator_codes", "method_survey_answers", "method_meldingen_vocabulary",
-                 "method_meldingen_status", "method_prestatie_domains")
-RAW_TABLES = tuple(f"raw_{s.name}" for s in SOURCES) + ("raw_files",)
+                 "method_meldingen_status", "method_prestatie_domains",
+                 "method_meldingen_status_codes", "method_meldingen_category_map", "method_crime_codes")
+RAW_TABLES = tuple(f"raw_{s.name}" for s in SOURCES) + ("raw_files", "raw_file_columns")
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,11 @@ class SqlModel:
 def sql_vars() -> dict:
     """What models may ask with var(): the registers, written once (sources.py, the method config).
     The survey items are the same in every method version (v2 extends v1)."""
+    from pipeline.ingest.formats import raw_columns
     from pipeline.method import survey_items
 
-    return {"sources": [s.name for s in SOURCES], "survey_columns": list(survey_items())}
+    return {"sources": [s.name for s in SOURCES], "survey_columns": list(survey_items()),
+            "raw_columns": {s.name: list(raw_columns(s)) for s in SOURCES}}
 
 
 @lru_cache(maxsize=1)

@@ -43,6 +43,10 @@ MART_FILES = {
     "quarantaine": "quarantaine.parquet",
     "bestanden": "bestanden.parquet",
     "bronnen": "bronnen.parquet",
+    "politie_ontbrekende_codes": "politie_ontbrekende_codes.parquet",
+    "meldingen_vocabulaire": "meldingen_vocabulaire.parquet",
+    "meldingen_buiten_vocabulaire": "meldingen_buiten_vocabulaire.parquet",
+    "wijk_geometrie": "wijk_geometrie.parquet",
 }
 MANIFEST = "publicatie.json"
 METHOD_CONFIG = "methode.json"  # the resolved method config this publication was computed with

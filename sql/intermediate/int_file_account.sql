@@ -11,7 +11,7 @@ quarantined AS (
     SELECT source, file, count(*) AS quarantined FROM int_quarantine WHERE line IS NOT NULL GROUP BY ALL
 )
 SELECT f.source, f.file_name AS file, f.file_order, f.sha256, f.size_bytes, f.encoding, f.delimiter,
-       f.status, f.duplicate_of, f.revised, f.previous_sha256,
+       f.format_id, f.format, f.line_unit, f.status, f.duplicate_of, f.revised, f.previous_sha256,
        f.rows_read, coalesce(s.used, 0) AS rows_used, coalesce(q.quarantined, 0) AS rows_quarantined,
        f.rows_read = coalesce(s.used, 0) + coalesce(q.quarantined, 0) AS balanced
 FROM raw_files f

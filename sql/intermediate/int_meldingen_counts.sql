@@ -5,7 +5,7 @@ WITH counted AS (
     FROM stg_meldingen m
     JOIN method_indicator_codes c ON c.code = m.subcategorie
     JOIN method_indicators i ON i.indicator = c.indicator AND i.source = 'meldingen'
-    WHERE m.is_counted
+    WHERE m.is_counted AND m.in_vocabulary
     GROUP BY ALL
 )
 SELECT w.wijk_code, w.jaar, i.indicator, coalesce(c.aantal, 0) AS aantal, false AS is_missing

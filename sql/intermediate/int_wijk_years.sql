@@ -1,7 +1,12 @@
 -- The frame: every wijk of areas/ in every year, with population, police presence, respondents
 -- and eligibility. reden_eligibility is the first reason of METHOD.md that applies.
+-- "Has police data" counts only rows that the year is counted from (months, or JJ00 totals) of a
+-- code that an indicator counts: a wijk with only roll-ups (0.0.0) or other codes has none
+-- (missing_source:politie), not zero crime (INPUTS.md).
 WITH police_rows AS (
-    SELECT DISTINCT area_code AS wijk_code, jaar FROM stg_politie WHERE area_level = 'buurt'
+    SELECT DISTINCT r.wijk_code, r.jaar
+    FROM int_police_indicator_rows r
+    JOIN int_years y ON y.jaar = r.jaar AND y.police_count_from = r.period_kind
 ),
 respondents AS (
     SELECT wijk_code, jaar, count(*) AS respondenten FROM stg_enquete GROUP BY ALL

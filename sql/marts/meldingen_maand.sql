@@ -7,6 +7,6 @@ SELECT m.wijk_code, m.jaar, m.maand, make_date(m.jaar, m.maand, 1) AS periode,
 FROM stg_meldingen m
 LEFT JOIN (SELECT c.code, c.indicator FROM method_indicator_codes c
            JOIN method_indicators i ON i.indicator = c.indicator AND i.source = 'meldingen') c
-       ON c.code = m.subcategorie
+       ON c.code = m.subcategorie AND m.in_vocabulary
 GROUP BY ALL
 ORDER BY wijk_code, periode, subcategorie

@@ -1,9 +1,14 @@
--- Accepted meldingen, one row per melding_id, with whether it counts (not geannuleerd) and
--- whether its subcategorie is in the Signalen vocabulary of INPUTS.md.
-SELECT m.melding_id, m.gemeld_op, m.jaar, m.maand, m.hoofdcategorie, m.subcategorie, m.wijk_code,
-       m.status, m.afgehandeld_op, s.is_counted, v.subcategorie IS NOT NULL AS in_vocabulary,
+-- Accepted meldingen, one row per melding_id, with whether it counts (not geannuleerd). Its
+-- category is mapped onto the vocabulary of INPUTS.md (stg_meldingen_categories: the gemeente's
+-- mapping, the Signalen default, the vocabulary); bron_* keep what the file says. A category
+-- outside the vocabulary is kept (in_vocabulary = false) but counts in no indicator.
+SELECT m.melding_id, m.gemeld_op, m.jaar, m.maand,
+       coalesce(c.hoofdcategorie, lower(m.hoofdcategorie)) AS hoofdcategorie,
+       coalesce(c.subcategorie, lower(m.subcategorie)) AS subcategorie,
+       m.hoofdcategorie AS bron_hoofdcategorie, m.subcategorie AS bron_subcategorie,
+       m.wijk_code, m.status, m.afgehandeld_op, s.is_counted, c.subcategorie IS NOT NULL AS in_vocabulary,
        m._file, m._line
 FROM base_meldingen m
 JOIN method_meldingen_status s USING (status)
-LEFT JOIN method_meldingen_vocabulary v USING (subcategorie)
+LEFT JOIN stg_meldingen_categories c ON c.bron_key = name_key(m.subcategorie)
 WHERE m.reject_reason IS NULL

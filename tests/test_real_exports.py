@@ -334,6 +334,27 @@ def test_odata_json_quarantine_names_the_record_position(json_v4_build):
 
 # --- 3. politie: the StatLine website download -------------------------------------------
 
+def test_cbsodata_python_csv_with_labels_as_values_equals_canonical(tmp_path_factory, baseline):
+    """Python's cbsodata.get_data keeps the TypedDataSet's column names but writes the dimension
+    labels as values (pandas to_csv: comma-separated, an index column): area names, 'Totaal
+    misdrijven', '2019 januari'. The values are read for what they are."""
+    raw = fresh_raw(tmp_path_factory, "cbsodata_py")
+    names = {a["wijk_code"]: a["wijk_naam"] for a in golden_areas()}
+    lines = [",ID,SoortMisdrijf,WijkenEnBuurten,Perioden,GeregistreerdeMisdrijven_1"]
+    for i, r in enumerate(golden_politie()):
+        code = r["SoortMisdrijf"].strip()
+        count = r["GeregistreerdeMisdrijven_1"]
+        lines.append(f'{i},{r["ID"]},"{crime_label(code)}",{names[r["WijkenEnBuurten"].strip()]},'
+                     f'{statline_period(r["Perioden"]).rstrip("*")},{"" if count in (".", "") else count}')
+    text = "\n".join(lines) + "\n"
+    assert ",Oude Noorden,2019 januari," in text and "BU0599" not in text
+    replace_politie(raw, {"misdrijven_cbsodata.csv": text})
+    con = build_database(raw.root)
+    assert "OData" in file_format(con, "politie", "misdrijven_cbsodata.csv")
+    assert quarantine(con, "politie") == []
+    assert_same_marts(con, baseline)
+
+
 STATLINE_HEADER = '"Perioden";"Wijken en buurten";"Soort misdrijf";"Geregistreerde misdrijven (aantal)"'
 
 

@@ -146,8 +146,8 @@ with right:
             "Meldingen": [fmt_int(v) for v in outside_years.get_column("meldingen").to_list()],
             "Buiten": [fmt_int(v) for v in outside_years.get_column("buiten_vocabulaire").to_list()],
             "Aandeel": ["" if v is None else fmt_num(v * 100, 1) + "%" for v in outside_years.get_column("aandeel_buiten").to_list()],
-            "Verandering": ["" if v is None else f"{v * 100:+.1f} pp".replace(".", ",")
-                            for v in outside_years.get_column("verandering_aandeel").to_list()],
+            "Verandering (procentpunt)": ["" if v is None else fmt_num(v * 100, 1, sign=True)
+                                          for v in outside_years.get_column("verandering_aandeel").to_list()],
             "Let op": ["verschuiving" if v else "" for v in outside_years.get_column("verschuiving").to_list()],
         }), hide_index=True, width="stretch")
         st.caption("Getelde meldingen (niet geannuleerd) waarvan de categorie niet op de vocabulaire is vertaald: "

@@ -1,5 +1,6 @@
 -- Police registrations (politie/) in any of CBS's three forms (_format: odata = the TypedDataSet
--- as CSV or JSON, statline = the website download with labels and area names), typed and
+-- as CSV or JSON, also with cbsodata's labels as values; statline = the website download with
+-- labels and area names), typed and
 -- checked with the quirks of INPUTS.md: keys with trailing spaces, a label after the code,
 -- 'Totaal misdrijven' = 0.0.0, YYYYMMmm / YYYYJJ00 or StatLine period labels (a '*' marks a
 -- provisional figure), areas by code (BU/WK/GM/NL) or by name (stg_area_names).
@@ -16,22 +17,28 @@ WITH typed AS (
         CASE WHEN name_key(soortmisdrijf) = 'totaal misdrijven' THEN m.politie_total_code
              ELSE regexp_extract(trim(soortmisdrijf), '^\S+') END AS crime_code,
         clean_text(wijkenenbuurten) AS area_text,
-        CASE WHEN _format = 'statline' THEN statline_period(perioden) ELSE upper(clean_text(perioden)) END AS period,
-        _format = 'statline' AND ends_with(trim(perioden), '*') AS is_provisional,
+        -- Python's cbsodata writes the TypedDataSet's names with the labels as values (an area name,
+        -- '2024 januari'): a value is read for what it is, in every form. A name is a value that is
+        -- no code and has a lower-case letter or a space (so 'XX123' stays an invalid code).
+        area_level_of(upper(clean_text(wijkenenbuurten))) IS NULL
+            AND (_format = 'statline' OR regexp_matches(clean_text(wijkenenbuurten), '[a-z ]')) AS by_name,
+        CASE WHEN regexp_full_match(upper(clean_text(perioden)), '[0-9]{4}(MM|JJ)[0-9]{2}') THEN upper(clean_text(perioden))
+             ELSE coalesce(statline_period(perioden), upper(clean_text(perioden))) END AS period,
+        ends_with(trim(perioden), '*') AS is_provisional,
         clean_text(geregistreerdemisdrijven_1) AS count_text
     FROM raw_politie
     CROSS JOIN method_params m
 ),
 located AS (
     SELECT t.*,
-        CASE WHEN _format = 'statline' THEN n.area_code ELSE upper(area_text) END AS area_code,
-        CASE WHEN _format = 'statline' THEN n.area_level ELSE area_level_of(upper(area_text)) END AS area_level,
-        _format = 'statline' AND n.areas > 1 AS name_is_ambiguous,
+        CASE WHEN by_name THEN n.area_code ELSE upper(area_text) END AS area_code,
+        CASE WHEN by_name THEN n.area_level ELSE area_level_of(upper(area_text)) END AS area_level,
+        by_name AND n.areas > 1 AS name_is_ambiguous,
         -- StatLine gives a CBS wijk and its buurt of the same name the same label: which is which is lost
-        _format = 'statline' AND count(*) OVER (PARTITION BY _file, name_key(area_text), crime_code, period) > 1
+        by_name AND count(*) OVER (PARTITION BY _file, name_key(area_text), crime_code, period) > 1
             AS label_is_repeated
     FROM typed t
-    LEFT JOIN stg_area_names n ON t._format = 'statline' AND n.name_key = name_key(t.area_text)
+    LEFT JOIN stg_area_names n ON t.by_name AND n.name_key = name_key(t.area_text)
 ),
 parsed AS (
     SELECT *,
@@ -49,7 +56,7 @@ checked AS (
         problem(NOT regexp_full_match(crime_code, '[0-9]+(\.[0-9]+)*'), 'invalid_crime_code', 'SoortMisdrijf', soortmisdrijf),
         problem(area_text IS NULL, 'missing_value', 'WijkenEnBuurten', NULL),
         problem(name_is_ambiguous OR label_is_repeated, 'ambiguous_area_name', 'WijkenEnBuurten', wijkenenbuurten),
-        problem(_format = 'statline' AND area_level IS NULL, 'unknown_area', 'WijkenEnBuurten', wijkenenbuurten),
+        problem(by_name AND area_level IS NULL, 'unknown_area', 'WijkenEnBuurten', wijkenenbuurten),
         problem(area_level IS NULL, 'invalid_area_code', 'WijkenEnBuurten', wijkenenbuurten),
         problem(area_level = 'buurt' AND a.wijk_code IS NULL, 'unknown_area', 'WijkenEnBuurten', wijkenenbuurten),
         problem(clean_text(perioden) IS NULL, 'missing_value', 'Perioden', NULL),

@@ -11,7 +11,7 @@ ADDRESS ?= 127.0.0.1
 METHOD ?= v2
 export DAGSTER_HOME := $(abspath data/dagster_home)
 
-.PHONY: help setup browser run pipeline demo-data dashboard dagster test bench clean
+.PHONY: bench-national help setup browser run pipeline demo-data dashboard dagster test bench clean
 
 help:  ## Show the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ bench: setup  ## Pipeline (v2 vs v1): time and peak memory per stage; interval c
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/coverage.py
 	$(BIN)/python bench/bench_dashboard.py
+
+bench-national: setup  ## National-size input (K = 190 gemeenten, ~5 GB; built once): wall time, peak memory, floor, scaling curve
+	$(BIN)/python bench/bench_national.py --k 190 --curve 1,10,50
 
 clean:  ## Remove generated data and the venv
 	rm -rf $(VENV) data/marts/*.parquet data/marts/publicaties data/marts/publicatie.json data/warehouse data/dagster_home bench/out

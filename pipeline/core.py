@@ -15,7 +15,7 @@ import duckdb
 
 from pipeline.models import runner
 from pipeline.publish import locking
-from pipeline.ingest.files import read_source, record_published_files, write_source
+from pipeline.ingest.files import load_source, record_published_files, write_files
 from pipeline.method import load_method, method_tables
 from pipeline.checks import calibration_gate
 from pipeline.publish.publication import publish_marts
@@ -38,10 +38,11 @@ def open_warehouse(path: Path, config: dict | None = None) -> duckdb.DuckDBPyCon
     import time
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    config = {**warehouse_limits(path), **(config or {})}
     for attempt in range(WAREHOUSE_ATTEMPTS):
         previous = os.umask(0o077)  # a new database file (and its WAL) is born owner-only
         try:
-            return duckdb.connect(str(path), config=config or {})
+            return duckdb.connect(str(path), config=config)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise StepFailed(f"De database {path} kan niet worden geopend: {exc}") from None
@@ -54,6 +55,14 @@ def open_warehouse(path: Path, config: dict | None = None) -> duckdb.DuckDBPyCon
         finally:
             os.umask(previous)
     raise AssertionError("unreachable")
+
+
+def warehouse_limits(path: Path) -> dict:
+    """DuckDB spills to a temp folder beside the database instead of growing without bound
+    (national inputs); VI_DUCKDB_MEMORY sets the limit (default 3GB: with the Python side the run
+    stays under the 6 GB target of bench-national)."""
+    return {"memory_limit": os.environ.get("VI_DUCKDB_MEMORY", "3GB"),
+            "temp_directory": str(path.with_name(path.name + ".tmp"))}
 
 
 def restrict(path: Path) -> None:
@@ -111,10 +120,11 @@ def start_run(con: duckdb.DuckDBPyConnection, run: RunSpec, run_id: str) -> dict
 
 
 def ingest_source(con: duckdb.DuckDBPyConnection, raw_path: Path, source: Source):
-    """Read every file of one source into raw_<source> and raw_files (RawFileError if unreadable)."""
-    frame, infos = read_source(raw_path, source)
-    files = write_source(con, raw_path, source, frame, infos)
-    return frame, infos, files
+    """Read every file of one source into raw_<source> and raw_files (RawFileError if unreadable):
+    (rows read, file infos, the raw_files rows)."""
+    rows, infos = load_source(con, raw_path, source)
+    files = write_files(con, raw_path, source, infos)
+    return rows, infos, files
 
 
 def build_model(con: duckdb.DuckDBPyConnection, model: runner.SqlModel) -> int:

@@ -43,8 +43,53 @@ def _gx_context():
     return context, context.data_sources.add_pandas("duckdb_frames")
 
 
-def run_suite(frame, suite: Suite) -> tuple[bool, list[str]]:
-    """Validate a pandas frame with GX 1.x; returns success and Dutch lines for failures."""
+BATCH_ROWS = 1_000_000  # a table above this is validated in batches: memory stays bounded
+UNIQUE = ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique")
+
+
+def validate(con, suite: Suite) -> tuple[bool, list[str], int]:
+    """Run a suite on its query result: (success, Dutch failure lines, rows). A large table is
+    fetched and validated in batches of BATCH_ROWS (a national police table does not fit in
+    memory as a pandas frame); a uniqueness rule is validated on batches that split the rows by
+    the hash of its key, so that two equal keys always meet in the same batch."""
+    rows = con.execute(f"SELECT count(*) FROM ({suite.query})").fetchall()[0][0]
+    if rows <= BATCH_ROWS:
+        passed, failures = run_suite(con.sql(suite.query).df(), suite)
+        return passed, failures, rows
+    parts = -(-rows // BATCH_ROWS)
+    outcomes = []
+    others = Suite(suite.asset, suite.description, suite.query, [e for e in suite.expectations if e[0] not in UNIQUE])
+    if others.expectations:
+        cursor = con.cursor()  # DuckDB 2.0: a streaming result holds its connection until read to the end
+        try:
+            for batch in cursor.sql(suite.query).fetch_record_batch(BATCH_ROWS):
+                outcomes.append(run_suite(batch.to_pandas(), others, detail=True))
+        finally:
+            cursor.close()
+    for name, kwargs in (e for e in suite.expectations if e[0] in UNIQUE):
+        key = kwargs.get("column_list") or [kwargs["column"]]
+        columns = ", ".join(f'"{c}"' for c in key)
+        single = Suite(suite.asset, suite.description, suite.query, [(name, kwargs)])
+        for i in range(parts):
+            frame = con.sql(f"SELECT {columns} FROM ({suite.query}) WHERE hash({columns}) % {parts} = {i}").df()
+            outcomes.append(run_suite(frame, single, detail=True))
+    return all(ok for ok, _ in outcomes), _merge([f for _, found in outcomes for f in found]), rows
+
+
+def _merge(failures: list) -> list[str]:
+    """One line per failing rule over all batches: the unexpected counts added, the first examples."""
+    merged: dict[tuple, list] = {}
+    for kind, column, count, examples in failures:
+        entry = merged.setdefault((kind, column), [0, []])
+        entry[0] += count if isinstance(count, int) else 0
+        entry[1] = (entry[1] + list(examples))[:5]
+    return [f"{kind} op {column}: {count} afwijkende waarde(n), bv. {examples}"
+            for (kind, column), (count, examples) in merged.items()]
+
+
+def run_suite(frame, suite: Suite, detail: bool = False) -> tuple[bool, list]:
+    """Validate a pandas frame with GX 1.x; returns success and Dutch lines for failures (with
+    detail: (rule, column, unexpected count, examples) tuples, for merging batches)."""
     import great_expectations as gx
 
     _, source = _gx_context()
@@ -66,6 +111,7 @@ def run_suite(frame, suite: Suite) -> tuple[bool, list[str]]:
         if not r.success:
             cfg = r.expectation_config
             column = cfg.kwargs.get("column") or cfg.kwargs.get("column_list")
-            failures.append(f"{cfg.type} op {column}: {r.result.get('unexpected_count', '?')} afwijkende "
-                            f"waarde(n), bv. {r.result.get('partial_unexpected_list', [])[:5]}")
+            count, examples = r.result.get("unexpected_count", "?"), r.result.get("partial_unexpected_list", [])[:5]
+            failures.append((cfg.type, str(column), count, examples) if detail else
+                            f"{cfg.type} op {column}: {count} afwijkende waarde(n), bv. {examples}")
     return result.success, failures

@@ -41,7 +41,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         start = time.perf_counter()
         with duckdb.get_connection() as con:
             try:
-                frame, infos, files = core.ingest_source(con, settings.raw_path, source)
+                rows, infos, files = core.ingest_source(con, settings.raw_path, source)
             except RawFileError as exc:
                 raise _failure(exc) from None
         for info in infos:
@@ -50,7 +50,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             context.log.info(f"{source.folder}/{info.file_name}: gelezen als {info.format or '-'}; "
                              f"{info.rows_read} {unit} ({how})")
         return dg.MaterializeResult(metadata={
-            "dagster/row_count": frame.height, "bestanden": len(infos),
+            "dagster/row_count": rows, "bestanden": len(infos),
             "formaten": dg.MetadataValue.md("\n".join(f"- `{i.file_name}`: {i.format or '-'}" for i in infos) or "-"),
             "herzien": int(files["revised"].sum() or 0),
             "seconden": round(time.perf_counter() - start, 2)})

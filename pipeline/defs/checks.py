@@ -5,7 +5,7 @@ Great Expectations 1.x, and the row account on int_file_account."""
 import dagster as dg
 
 from pipeline.checks import absent_codes_check, account_check, calibration_gate, record_check, vocabulary_shift_check
-from pipeline.checks.gx import Suite, contract_suites, run_suite
+from pipeline.checks.gx import Suite, contract_suites, validate
 from pipeline.core import GATES
 from pipeline.defs.resources import Warehouse
 
@@ -14,12 +14,11 @@ def build_gx_check(suite: Suite) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=suite.asset, name=f"gx_{suite.asset}", blocking=True, description=suite.description)
     def _check(context: dg.AssetCheckExecutionContext, duckdb: Warehouse) -> dg.AssetCheckResult:
         with duckdb.get_connection() as con:
-            frame = con.sql(suite.query).df()
-            passed, failures = run_suite(frame, suite)
-            details = "; ".join(failures) if failures else f"{len(suite.expectations)} verwachtingen, {len(frame)} rijen"
+            passed, failures, rows = validate(con, suite)
+            details = "; ".join(failures) if failures else f"{len(suite.expectations)} verwachtingen, {rows} rijen"
             record_check(con, f"gx_{suite.asset}", suite.asset, passed, details, context.run.run_id)
         return dg.AssetCheckResult(passed=passed, severity=dg.AssetCheckSeverity.ERROR,
-                                   description=details, metadata={"rijen": len(frame)})
+                                   description=details, metadata={"rijen": rows})
     return _check
 
 

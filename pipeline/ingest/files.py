@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.ingest import formats
+from pipeline.ingest import formats, readers
 from pipeline.ingest.readers import (PROBLEM_COLUMNS, FileInfo, RawFileError, list_csv_files, peek_header,
                                      read_file, read_raw_bytes)
 from pipeline.ingest.sources import SOURCES, Source
@@ -51,16 +51,50 @@ def source_files(raw_dir: Path, source: Source) -> list[Path]:
     return [p for p in files if not any(claimed_by(c, p) for c in claimants)]
 
 
-def read_source(raw_dir: Path, source: Source) -> tuple[pl.DataFrame, list[FileInfo]]:
+class _Table:
+    """raw_<source> in DuckDB, filled file by file (or piece by piece for a large file): the raw
+    rows never pile up in Python. A column a file has beyond the forms' columns is added (kept)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, empty: pl.DataFrame):
+        self.con, self.name, self.rows = con, name, 0
+        con.register("incoming", empty)
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM incoming')
+        con.unregister("incoming")
+        self.columns = set(empty.columns)
+
+    def insert(self, frame: pl.DataFrame) -> None:
+        for column in frame.columns:
+            if column not in self.columns:
+                self.con.execute(f'ALTER TABLE "{self.name}" ADD COLUMN "{column}" VARCHAR')
+                self.columns.add(column)
+        self.con.register("incoming", frame)
+        self.con.execute(f'INSERT INTO "{self.name}" BY NAME SELECT * FROM incoming')
+        self.con.unregister("incoming")
+        self.rows += frame.height
+
+
+def raw_schema(source: Source) -> pl.DataFrame:
+    columns = {c: pl.String for c in formats.raw_columns(source)}
+    return pl.DataFrame(schema={**columns, "_line": pl.Int64, "_fields": pl.Int32, "_expected_fields": pl.Int32,
+                                "_file": pl.String, "_file_order": pl.Int32, "_format": pl.String,
+                                **PROBLEM_COLUMNS})
+
+
+def load_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source) -> tuple[int, list[FileInfo]]:
+    """Read every file of a source into raw_<source>: (rows, one FileInfo a file). Small files are
+    parsed whole, large ones (readers.STREAM_BYTES) piece by piece; either way one file at a time,
+    straight into DuckDB, so memory does not grow with the input."""
     if source.name == "area_geometry":  # GeoJSON, not a table: its own reader (pipeline/ingest/geometry.py)
-        from pipeline.ingest.geometry import read_geometry
+        from pipeline.ingest.geometry import empty_frame, read_geometry
 
         frame, found = read_geometry(raw_dir)
+        table = _Table(con, f"raw_{source.name}", empty_frame())
+        table.insert(frame)
         infos = [FileInfo(source.name, f["file_name"], f["file_order"], f["sha256"], f["size_bytes"],
                           encoding=f["encoding"], rows_read=f["rows_read"], status=f["status"],
                           duplicate_of=f["duplicate_of"], format_id="geojson", format=f["format"],
                           line_unit="record") for f in found]
-        return frame, infos
+        return table.rows, infos
     folder = raw_dir / source.folder
     files = source_files(raw_dir, source)
     if not files and source.required:
@@ -68,24 +102,32 @@ def read_source(raw_dir: Path, source: Source) -> tuple[pl.DataFrame, list[FileI
         raise MissingSourceError(
             f"Bronmap {folder} {what}. Verwacht voor {source.description}: CSV-bestanden met "
             f"kolommen {', '.join(source.columns)}.")
-    frames, infos, seen = [], [], {}
+    table = _Table(con, f"raw_{source.name}", raw_schema(source))
+    infos, seen = [], {}
+
+    def sink(frame: pl.DataFrame, info: FileInfo) -> None:
+        table.insert(formats.complete(frame, info, source))
+
     for order, path in enumerate(files):
-        data = read_raw_bytes(path, f"{source.folder}/{path.name}", raw_dir)
+        name = f"{source.folder}/{path.name}"
+        try:
+            large = path.suffix.lower() != ".json" and path.stat().st_size > readers.STREAM_BYTES
+        except OSError:
+            large = False  # vanished or unreadable: read_raw_bytes names the problem in Dutch
+        if large:
+            infos.append(readers.stream_csv_file(path, source, order, raw_dir, sink, seen))
+            continue
+        data = read_raw_bytes(path, name, raw_dir)
         frame, info = read_file(path, source, order, data)
         del data  # one file's bytes at a time
-        frame = formats.complete(frame, info, source)
         if info.sha256 in seen:  # the same content twice never double-counts
             info.status, info.duplicate_of, info.rows_read = "duplicaat", seen[info.sha256], 0
         else:
             seen[info.sha256] = path.name
-            frames.append(frame)
+            sink(frame, info)
+        del frame
         infos.append(info)
-    columns = {c: pl.String for c in formats.raw_columns(source)}
-    empty = pl.DataFrame(schema={**columns, "_line": pl.Int64, "_fields": pl.Int32,
-                                 "_expected_fields": pl.Int32, "_file": pl.String, "_file_order": pl.Int32,
-                                 "_format": pl.String, **PROBLEM_COLUMNS})
-    frame = pl.concat([empty, *frames], how="diagonal") if frames else empty
-    return frame, infos
+    return table.rows, infos
 
 
 HISTORY_DDL = """
@@ -97,14 +139,10 @@ CREATE TABLE IF NOT EXISTS file_revisions (
 """
 
 
-def write_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, frame: pl.DataFrame,
-                 infos: list[FileInfo]) -> pl.DataFrame:
-    """Replace raw_<source> and this source's rows of raw_files. A file counts as revised when
+def write_files(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, infos: list[FileInfo]) -> pl.DataFrame:
+    """Replace this source's rows of raw_files and raw_file_columns. A file counts as revised when
     its content differs from the version in the last publication made from this raw folder
     (file_history is written only when a publication succeeds, see record_published_files)."""
-    con.register("incoming", frame)
-    con.execute(f"CREATE OR REPLACE TABLE raw_{source.name} AS SELECT * FROM incoming")
-    con.unregister("incoming")
     con.execute(HISTORY_DDL)
     previous = dict(con.execute(
         "SELECT file_name, arg_max(sha256, published_at) FROM file_history "

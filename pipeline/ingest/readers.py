@@ -7,6 +7,7 @@ refuses files that cannot be read at all (RawFileError, with a Dutch message for
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -133,9 +134,9 @@ def _not_regular(name: str) -> RawFileError:
                         "gewone CSV-bestanden worden gelezen.")
 
 
-def read_raw_bytes(path: Path, name: str, root: Path, limit: int = -1) -> bytes:
-    """The bytes of one listed file, opened without following a link out of the raw folder and
-    without blocking on a FIFO; a file that vanished or cannot be read is a Dutch RawFileError."""
+def open_raw(path: Path, name: str, root: Path) -> io.BufferedReader:
+    """One listed file, opened without following a link out of the raw folder and without
+    blocking on a FIFO; a file that vanished or cannot be opened is a Dutch RawFileError."""
     real = os.path.realpath(path)
     if not _inside(real, os.path.realpath(root)):
         raise _outside_link(name, "een bestand")
@@ -149,16 +150,26 @@ def read_raw_bytes(path: Path, name: str, root: Path, limit: int = -1) -> bytes:
         raise RawFileError(f"{name} is niet leesbaar (geen leesrechten voor dit bestand).") from None
     except OSError as exc:
         raise RawFileError(f"{name} kan niet worden geopend ({exc.strerror}).") from None
-    with os.fdopen(fd, "rb") as handle:  # closes fd on every path
+    handle = os.fdopen(fd, "rb")  # closes fd on every path
+    try:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise _not_regular(name)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def read_raw_bytes(path: Path, name: str, root: Path, limit: int = -1) -> bytes:
+    """The bytes of one listed file (at most `limit`), opened as open_raw does."""
+    with open_raw(path, name, root) as handle:
         try:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise _not_regular(name)
             return handle.read(limit)
         except OSError as exc:
             raise RawFileError(f"{name} kan niet worden gelezen ({exc.strerror}).") from None
 
 
-def cut_long_lines(data: bytes, name: str) -> tuple[bytes, dict[int, str]]:
+def cut_long_lines(data: bytes, name: str, first_line: int = 1) -> tuple[bytes, dict[int, str]]:
     """Physical lines longer than MAX_LINE_BYTES are replaced by LINE_MARKER (line numbers stay);
     returned with {line: excerpt} so the record can be quarantined. Scanned in chunks, so a
     100 MB line costs no more than the file itself. A long line with an unbalanced quote, or the
@@ -179,7 +190,7 @@ def cut_long_lines(data: bytes, name: str) -> tuple[bytes, dict[int, str]]:
         return data, {}
     cut, pieces, previous = {}, [], 0
     for begin, end in spans:
-        line = line_number(data, begin)
+        line = line_number(data, begin) + first_line - 1  # first_line: where this piece starts in the file
         shown = excerpt(data[begin:begin + 4 * EXCERPT_CHARS].decode("utf-8", errors="replace"))
         if line == 1:
             raise RawFileError(f"{name}: de kopregel is langer dan {_n(MAX_LINE_BYTES)} bytes; dit is geen "
@@ -194,8 +205,10 @@ def cut_long_lines(data: bytes, name: str) -> tuple[bytes, dict[int, str]]:
     return b"".join(pieces), cut
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """UTF-8 (BOM optional) first, else Windows-1252, as INPUTS.md prescribes."""
+def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
+    """UTF-8 (BOM optional) first, else Windows-1252, as INPUTS.md prescribes. `encoding`: the
+    whole file's, decided by scan_file when a large file is read in pieces (a first piece that
+    happens to be valid UTF-8 is still Windows-1252 when a later one is not)."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise RawFileError(f"{name}: het bestand is UTF-16 (Excel 'Unicode-tekst'); sla het op als "
                            "'CSV UTF-8' of 'CSV (gescheiden door lijstscheidingsteken)'.")
@@ -205,17 +218,22 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         data, bom = data[3:], True
     else:
         bom = False
-    try:
-        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
-    except UnicodeDecodeError:
-        pass
+    if encoding != "windows-1252":
+        try:
+            return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as exc:
-        line = line_number(data, exc.start)
-        raise RawFileError(
-            f"{name}, regel {line}: de tekens zijn noch UTF-8 noch Windows-1252 (byte 0x{data[exc.start]:02x}); "
-            "sla het bestand op als CSV UTF-8.") from None
+        raise _undecodable(data, exc, name, 1) from None
+
+
+def _undecodable(data: bytes, exc: UnicodeDecodeError, name: str, first_line: int) -> RawFileError:
+    line = line_number(data, exc.start) + first_line - 1
+    return RawFileError(
+        f"{name}, regel {line}: de tekens zijn noch UTF-8 noch Windows-1252 (byte 0x{data[exc.start]:02x}); "
+        "sla het bestand op als CSV UTF-8.")
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -246,8 +264,8 @@ def _check_text(text: str, name: str) -> str:
     return text
 
 
-def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | None = None
-                  ) -> tuple[pl.DataFrame, FileInfo]:
+def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | None = None,
+                  encoding: str | None = None) -> tuple[pl.DataFrame, FileInfo]:
     """Parse one file into strings plus _file, _file_order, _line (physical start line) and
     _fields (number of fields on that record, to quarantine ragged or truncated rows), and
     _problem/_problem_column/_problem_value for a record over the line or field limit."""
@@ -255,7 +273,7 @@ def read_csv_file(path: Path, source: Source, file_order: int, data: bytes | Non
     data = read_raw_bytes(path, name, path.parent) if data is None else data
     info = FileInfo(source.name, path.name, file_order, sha256_of(data), len(data))
     data, long_lines = cut_long_lines(data, name)
-    text, info.encoding = decode(data, name)
+    text, info.encoding = decode(data, name, encoding)
     del data  # only the text from here on
     text = _check_text(text, name)
     first = re.match(r"([^\r\n]*)(?:\r\n|\r|\n)?", text)  # the header line, with any line end
@@ -362,7 +380,7 @@ def mark_limits(frame: pl.DataFrame, columns: list[str], long_lines: dict[int, s
     return frame
 
 
-def parse_fast(body: str, delimiter: str, columns: list[str]) -> pl.DataFrame | None:
+def parse_fast(body: str, delimiter: str, columns: list[str], first_line: int = 2) -> pl.DataFrame | None:
     """Vectorised parse of the records after the header, for the common case that every record
     is on one physical line and no line is blank; None when that does not hold. The number of
     fields per line is counted here too (outside quotes), so ragged rows are still caught."""
@@ -385,19 +403,20 @@ def parse_fast(body: str, delimiter: str, columns: list[str]) -> pl.DataFrame | 
         return None
     if frame.height != len(lines):
         return None
-    frame = frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("_line"),
+    frame = frame.with_columns(pl.int_range(first_line, frame.height + first_line, dtype=pl.Int64).alias("_line"),
                                fields.cast(pl.Int32).alias("_fields"))
     # A row of only delimiters (Excel writes ;;;; for an empty row) is no record, like a blank line.
     return frame.filter(~pl.all_horizontal(pl.col(c).str.strip_chars() == "" for c in columns))
 
 
-def parse_exact(text: str, delimiter: str, columns: list[str], name: str) -> pl.DataFrame:
+def parse_exact(text: str, delimiter: str, columns: list[str], name: str, has_header: bool = True,
+                first_line: int = 1) -> pl.DataFrame:
     """The csv module, record by record: exact physical start lines for records that span
     lines (quoted newlines) and files with blank lines. Parsed strictly first: a quote still open
     at the end of the file would silently swallow every later line into one field, so it stops
     the run; other strict complaints (a stray quote after a closing quote) are parsed leniently."""
     try:
-        return _parse_records(text, delimiter, columns, strict=True)
+        return _parse_records(text, delimiter, columns, strict=True, has_header=has_header, first_line=first_line)
     except _OpenQuote as exc:
         raise RawFileError(f"{name}, regel {exc.line}: een aanhalingsteken wordt niet gesloten (afgebroken "
                            "bestand of regel?); alles daarna zou in één veld belanden.") from None
@@ -405,7 +424,8 @@ def parse_exact(text: str, delimiter: str, columns: list[str], name: str) -> pl.
         raise _field_too_large(name, exc.line) from None
     except csv.Error:
         try:
-            return _parse_records(text, delimiter, columns, strict=False)
+            return _parse_records(text, delimiter, columns, strict=False, has_header=has_header,
+                                  first_line=first_line)
         except _FieldTooLarge as exc:
             raise _field_too_large(name, exc.line) from None
         except csv.Error as exc:
@@ -428,11 +448,14 @@ class _OpenQuote(Exception):
         self.line = line
 
 
-def _parse_records(text: str, delimiter: str, columns: list[str], strict: bool) -> pl.DataFrame:
+def _parse_records(text: str, delimiter: str, columns: list[str], strict: bool, has_header: bool = True,
+                   first_line: int = 1) -> pl.DataFrame:
     width = len(columns)
     csv.field_size_limit(MAX_RECORD_CHARS)  # fields up to MAX_FIELD_CHARS are quarantined, beyond this: stop
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=strict)
-    next(reader)  # the header, already checked
+    if has_header:
+        next(reader)  # the header, already checked
+    offset = first_line - 1  # a piece of a large file: its lines continue the file's numbering
     chunks: list[pl.DataFrame] = []
     lines: list[int] = []
     fields: list[int] = []
@@ -440,7 +463,7 @@ def _parse_records(text: str, delimiter: str, columns: list[str], strict: bool) 
     end_of_previous = reader.line_num
     try:
         for row in reader:
-            start = end_of_previous + 1
+            start = end_of_previous + 1 + offset
             end_of_previous = reader.line_num
             if not any(field.strip() for field in row):  # a blank line, or Excel's ;;;; row: no record
                 continue
@@ -452,9 +475,9 @@ def _parse_records(text: str, delimiter: str, columns: list[str], strict: bool) 
                 rows, lines, fields = [], [], []
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
-            raise _OpenQuote(end_of_previous + 1) from None
+            raise _OpenQuote(end_of_previous + 1 + offset) from None
         if "field larger than field limit" in str(exc):
-            raise _FieldTooLarge(end_of_previous + 1) from None
+            raise _FieldTooLarge(end_of_previous + 1 + offset) from None
         raise
     if rows or not chunks:
         chunks.append(_frame(columns, rows, lines, fields))
@@ -537,3 +560,101 @@ def peek_header(path: Path, name: str, root: Path) -> list[str]:
         return normalise_header(next(csv.reader([line], delimiter=sniff_delimiter(line), quotechar='"')))
     except (StopIteration, csv.Error):
         return []
+
+
+# --- Large files: read in pieces, so that memory stays flat however large the input -----------
+# A file above STREAM_BYTES is read twice in blocks: once for its hash and encoding (scan_file),
+# then piece by piece, each piece ending at a line end outside quotes (a record boundary), so the
+# same parsers and checks apply to every piece as to a small file, with the file's line numbers.
+STREAM_BYTES = 64 << 20
+PIECE_BYTES = 16 << 20
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def scan_file(path: Path, name: str, root: Path) -> tuple[str, int, str]:
+    """(sha256, size, encoding) of a file, read once in blocks: UTF-8 when all of it is, else
+    Windows-1252 (INPUTS.md)."""
+    digest, size, head = hashlib.sha256(), 0, b""
+    decoder, utf8 = codecs.getincrementaldecoder("utf-8")(), True
+    with open_raw(path, name, root) as handle:
+        try:
+            while block := handle.read(PIECE_BYTES):
+                digest.update(block)
+                size += len(block)
+                head = head or block[:3]
+                if utf8:
+                    try:
+                        decoder.decode(block)
+                    except UnicodeDecodeError:
+                        utf8 = False
+            if utf8:
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+        except OSError as exc:
+            raise RawFileError(f"{name} kan niet worden gelezen ({exc.strerror}).") from None
+    encoding = ("utf-8-sig" if head.startswith(UTF8_BOM) else "utf-8") if utf8 else "windows-1252"
+    return digest.hexdigest(), size, encoding
+
+
+def line_ends(data: bytes) -> int:
+    """Physical line ends in data (CRLF, LF and CR each end a line), as line_number counts them."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def pieces(handle, size: int = PIECE_BYTES):
+    """(piece, its first line) for a file: each piece ends at a line end with an even number of
+    quotes before it, so that no quoted field is cut; a quote left open to the end of the file
+    makes the rest one piece (the parser then stops the run, naming the line)."""
+    pending, line = b"", 1
+    while True:
+        block = handle.read(size)
+        pending += block
+        cut = pending.rfind(b"\n") if block else len(pending) - 1
+        if block and (cut < 0 or pending.count(b'"', 0, cut + 1) % 2):
+            continue  # no line end yet, or inside a quoted field: read on
+        piece, pending = pending[:cut + 1], pending[cut + 1:]
+        if piece:
+            yield piece, line
+            line += line_ends(piece)
+        if not block:
+            return
+
+
+def stream_csv_file(path: Path, source: Source, file_order: int, root: Path, sink, seen: dict) -> FileInfo:
+    """Read a large CSV file piece by piece into sink(frame); the first piece exactly as a small
+    file (header, form, BOM, checks), the others with the same parsers, checks and limits.
+    A file whose content was read before (seen: sha256 -> name) is skipped as a duplicate."""
+    name = f"{source.folder}/{path.name}"
+    sha, size, encoding = scan_file(path, name, root)
+    info = FileInfo(source.name, path.name, file_order, sha, size, encoding=encoding)
+    if sha in seen:
+        info.status, info.duplicate_of = "duplicaat", seen[sha]
+        return info
+    columns: list[str] | None = None
+    with open_raw(path, name, root) as handle:
+        for piece, first_line in pieces(handle):
+            if columns is None:
+                frame, first = read_csv_file(path, source, file_order, piece, encoding=encoding)
+                for key in ("delimiter", "format_id", "format", "headers"):
+                    setattr(info, key, getattr(first, key))
+                info.encoding = first.encoding
+                columns = [c for c in frame.columns if not c.startswith("_")]
+            else:
+                data, long_lines = cut_long_lines(piece, name, first_line)
+                try:
+                    text = data.decode("cp1252" if encoding == "windows-1252" else "utf-8")
+                except UnicodeDecodeError as exc:
+                    raise _undecodable(data, exc, name, first_line) from None
+                del data
+                frame = parse_fast(text, info.delimiter, columns, first_line)
+                if frame is None:  # multi-line records, blank lines, bare CR: the exact parser
+                    frame = parse_exact(text, info.delimiter, columns, name, has_header=False, first_line=first_line)
+                del text
+                frame = mark_limits(frame, columns, long_lines, name, source)
+                frame = _with_file_columns(frame, info, len(columns))
+            info.rows_read += frame.height
+            sink(frame, info)
+            del frame
+    seen[sha] = path.name
+    return info

@@ -144,6 +144,67 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
         "method_meldingen_category_map": category_map,
         "method_crime_codes": crime_codes,
         "method_prestatie_domains": domains,
+        **_did_it_help_tables(method),
+        **_sensitivity_tables(method, indicators),
+    }
+
+
+def _did_it_help_tables(method: dict) -> dict[str, pl.DataFrame]:
+    """[did_it_help]: its thresholds (one row), the statuses of agreements that never ran, and the
+    t quantiles of the 95% interval by degrees of freedom."""
+    did = method["did_it_help"]
+    if did["min_comparison"] < 2:
+        raise MethodError("Methodeconfiguratie: did_it_help.min_comparison moet minstens 2 zijn "
+                          "(de spreiding van de vergelijkingswijken vraagt er twee).")
+    quantiles = pl.DataFrame([{"df": int(df), "t": float(t)} for df, t in did["t_quantiles"]],
+                             schema={"df": pl.Int64, "t": pl.Float64})
+    if quantiles["df"].min() != 1 or not quantiles["df"].is_sorted() or not quantiles["t"].is_sorted(descending=True):
+        raise MethodError("Methodeconfiguratie: did_it_help.t_quantiles begint bij 1 vrijheidsgraad en daalt.")
+    if set(did["statuses_not_run"]) - set(method["prestaties"]["statuses"]):
+        raise MethodError(f"Methodeconfiguratie: did_it_help.statuses_not_run noemt onbekende statussen "
+                          f"{sorted(set(did['statuses_not_run']) - set(method['prestaties']['statuses']))}.")
+    return {
+        "method_did_it_help": pl.DataFrame([{"min_comparison": did["min_comparison"],
+                                             "min_years_after_start": did["min_years_after_start"]}]),
+        "method_did_it_help_not_run": pl.DataFrame({"status": did["statuses_not_run"]}, schema={"status": pl.String}),
+        "method_t_quantiles": quantiles,
+    }
+
+
+def _sensitivity_tables(method: dict, indicators: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """[[sensitivity]]: the variants (a weighting variant with the official weights for what it
+    does not name), the theme weights of each weighting variant and the indicators of each
+    separate index."""
+    variants, weights, members = [], [], []
+    official = {t["theme"]: t["weight"] for t in method["themes"]}
+    for order, v in enumerate(method["sensitivity"], start=1):
+        if v["kind"] not in ("weighting", "separate"):
+            raise MethodError(f"Methodeconfiguratie: onbekende soort variant {v['kind']!r} ({v['variant']}).")
+        weighting = v["kind"] == "weighting"
+        variants.append({"variant": v["variant"], "variant_order": order, "label": v["label"], "kind": v["kind"],
+                         "weight_objective": v.get("weight_objective", method["params"]["weight_objective"]) if weighting else None,
+                         "weight_subjective": v.get("weight_subjective", method["params"]["weight_subjective"]) if weighting else None})
+        if weighting:
+            named = v.get("theme_weights", {})
+            if set(named) - set(official):
+                raise MethodError(f"Methodeconfiguratie: variant {v['variant']} weegt onbekende thema's "
+                                  f"{sorted(set(named) - set(official))}.")
+            weights += [{"variant": v["variant"], "theme": t, "weight": float(named.get(t, w))} for t, w in official.items()]
+        else:
+            unknown = set(v["indicators"]) - set(indicators["indicator"])
+            if unknown or not v["indicators"]:
+                raise MethodError(f"Methodeconfiguratie: variant {v['variant']} noemt onbekende of geen indicatoren "
+                                  f"{sorted(unknown)}.")
+            members += [{"variant": v["variant"], "indicator": i} for i in v["indicators"]]
+    if len({v["variant"] for v in variants}) != len(variants):
+        raise MethodError("Methodeconfiguratie: twee gevoeligheidsvarianten met dezelfde naam.")
+    return {
+        "method_sensitivity": pl.DataFrame(variants, schema={
+            "variant": pl.String, "variant_order": pl.Int64, "label": pl.String, "kind": pl.String,
+            "weight_objective": pl.Float64, "weight_subjective": pl.Float64}),
+        "method_sensitivity_weights": pl.DataFrame(weights, schema={"variant": pl.String, "theme": pl.String,
+                                                                    "weight": pl.Float64}),
+        "method_sensitivity_indicators": pl.DataFrame(members, schema={"variant": pl.String, "indicator": pl.String}),
     }
 
 

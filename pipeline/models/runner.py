@@ -20,7 +20,9 @@ LAYERS = ("staging", "intermediate", "marts")
 METHOD_TABLES = ("method_params", "method_themes", "method_categories", "method_indicators",
                  "method_indicator_codes", "method_survey_answers", "method_meldingen_vocabulary",
                  "method_meldingen_status", "method_prestatie_domains",
-                 "method_meldingen_status_codes", "method_meldingen_category_map", "method_crime_codes")
+                 "method_meldingen_status_codes", "method_meldingen_category_map", "method_crime_codes",
+                 "method_did_it_help", "method_did_it_help_not_run", "method_t_quantiles",
+                 "method_sensitivity", "method_sensitivity_weights", "method_sensitivity_indicators")
 RAW_TABLES = tuple(f"raw_{s.name}" for s in SOURCES) + ("raw_files", "raw_file_columns")
 
 

@@ -21,7 +21,7 @@ measured AS (
     FROM stg_prestaties p
     JOIN indicator_scores s ON s.wijk_code = p.wijk_code AND s.indicator = p.indicator
     WHERE p.is_meetbaar AND p.area_level = 'wijk' AND s.waarde IS NOT NULL
-      AND p.status NOT IN ('voorgesteld', 'afgewezen')
+      AND p.status NOT IN (SELECT status FROM method_did_it_help_not_run)
       AND s.jaar BETWEEN year(p.startdatum) AND year(p.einddatum)
 ),
 last_measured AS (

@@ -45,6 +45,9 @@ def run_pipeline(raw: Path, marts: Path, base_year: int | None = None, database:
                 run_config={**run_config(raw, marts, method, base_year, database), "loggers": {"voortgang": {}}})
     except locking.RunLocked as exc:
         raise PipelineError(str(exc)) from None
+    from pipeline.alerts.runs import report_cli_run
+
+    report_cli_run(instance, result, raw, marts)  # laatste_run.json for the dashboard; the alert if it failed
     if not result.success:
         raise PipelineError(_failure_message(result))
     return read_manifest(marts)
@@ -98,23 +101,9 @@ class _ProgressHandler(logging.Handler):
 
 
 def _failure_message(result) -> str:
-    messages = []
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            data = event.step_failure_data
-            err = data.user_failure_data.description if data.user_failure_data else None
-            if not err and data.error:
-                cause = data.error
-                while cause.cause is not None:  # the user's error, not Dagster's wrapper
-                    cause = cause.cause
-                err = cause.message.strip()
-            messages.append(f"{event.step_key}: {err or 'onbekende fout'}")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if not evaluation.passed:
-                messages.append(f"controle {evaluation.check_name} op {evaluation.asset_key.to_user_string()} "
-                                f"mislukt: {evaluation.description}")
-    return "\n".join(messages) or "de run is mislukt (zie de Dagster-log)."
+    from pipeline.alerts.reasons import failure_message
+
+    return failure_message(result.all_events)
 
 
 def cmd_run(args) -> int:
@@ -172,19 +161,47 @@ def cmd_demo_data(args) -> int:
     return 0
 
 
-def cmd_export_scorecard(args) -> int:
-    from pipeline.presentation import MartsError, export_all_wijken, export_scorecard
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 
-    marts = Path(args.marts).resolve()
+
+def export_format(out: Path, chosen: str | None) -> str:
+    """--formaat, else the suffix of --out; CSV for any other suffix (as before there were three)."""
+    if chosen:
+        return chosen
+    suffix = out.suffix.lower().lstrip(".")
+    return suffix if suffix in EXPORT_FORMATS else "csv"
+
+
+def cmd_export_scorecard(args) -> int:
+    from pipeline.presentation import MartsError, export_all_wijken, export_scorecard, read_marts
+
+    marts_dir = Path(args.marts).resolve()
+    out = Path(args.out)
     try:
-        data = (export_all_wijken(marts, args.jaar) if args.alle_wijken
-                else export_scorecard(marts, args.wijk, args.jaar))
+        kind = export_format(out, args.formaat)
+        if kind == "csv":
+            data = (export_all_wijken(marts_dir, args.jaar) if args.alle_wijken
+                    else export_scorecard(marts_dir, args.wijk, args.jaar))
+        elif kind == "xlsx":
+            from pipeline.presentation.scorecard_xlsx import all_wijken_xlsx, scorecard_xlsx
+
+            marts = read_marts(marts_dir)
+            data = all_wijken_xlsx(marts, args.jaar) if args.alle_wijken else scorecard_xlsx(marts, args.wijk, args.jaar)
+        else:
+            from pipeline.presentation.scorecard_pdf import booklet_pdf, scorecard_pdf
+
+            marts = read_marts(marts_dir)
+            if args.alle_wijken:
+                print(f"Boekje met alle wijken van {args.jaar} maken (een pagina per wijk)…", file=sys.stderr, flush=True)
+            data = booklet_pdf(marts, args.jaar) if args.alle_wijken else scorecard_pdf(marts, args.wijk, args.jaar)
     except (ValueError, MartsError) as exc:
         return _fail(str(exc))
-    out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    print(f"Geschreven: {out} ({len(data)} bytes, UTF-8 met BOM, ';' en decimale komma voor Excel).")
+    what = {"csv": "UTF-8 met BOM, ';' en decimale komma voor Excel",
+            "xlsx": "Excel-werkmap met getallen als getallen",
+            "pdf": "A4, een pagina per wijk" + (" na het voorblad" if args.alle_wijken else "")}[kind]
+    print(f"Geschreven: {out} ({len(data)} bytes, {what}).")
     return 0
 
 
@@ -208,12 +225,16 @@ def main(argv: list[str] | None = None) -> int:
                            "(de pagina's van de CBS OData-API) of statline (de StatLine-download als CSV); "
                            "dezelfde cijfers in elke vorm")
     demo.set_defaults(func=cmd_demo_data)
-    export = sub.add_parser("export-scorecard", help="wijkscorekaart (of alle wijken) als CSV voor Excel")
+    export = sub.add_parser("export-scorecard",
+                            help="wijkscorekaart (of alle wijken) als CSV of xlsx voor Excel, of als PDF (A4)")
     which = export.add_mutually_exclusive_group(required=True)
     which.add_argument("--wijk", help="wijkcode, bv. BU05990535")
-    which.add_argument("--alle-wijken", action="store_true", help="alle wijken van het jaar in één CSV")
+    which.add_argument("--alle-wijken", action="store_true",
+                       help="alle wijken van het jaar: één CSV of xlsx, of als PDF een boekje (voorblad, een pagina per wijk)")
     export.add_argument("--jaar", type=int, required=True)
-    export.add_argument("--out", required=True, help="uitvoerbestand (.csv)")
+    export.add_argument("--out", required=True, help="uitvoerbestand (.csv, .xlsx of .pdf)")
+    export.add_argument("--formaat", choices=EXPORT_FORMATS, default=None,
+                        help="csv, xlsx of pdf (standaard: volgens de extensie van --out)")
     export.add_argument("--marts", default=str(PROJECT_ROOT / "data" / "marts"))
     export.set_defaults(func=cmd_export_scorecard)
     args = parser.parse_args(argv)

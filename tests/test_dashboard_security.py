@@ -81,6 +81,7 @@ def _hostile(name: str, frame: pl.DataFrame) -> pl.DataFrame:
             "bron": ["enquete", "enquete", "meldingen"],
             "bestand": ["enquete_2019_2022.csv", "enquete_2019_2022.csv", '=HYPERLINK("http://evil")'],
             "regel": [12, 13, 14],
+            "regelsoort": ["regel", "regel", "regel"],
             "kolom": ["respondent_id", "weegfactor", "status"],
             "waarde": [RESPONDENT_ID, "abc", "-1+1"],
             "reden": ["duplicate_respondent", "invalid_weight", "invalid_status"],

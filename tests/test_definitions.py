@@ -1,12 +1,9 @@
 """The Dagster project: everything loads, every check blocks, the sensor reacts to raw files."""
 
-import shutil
 
 import dagster as dg
 
 from pipeline.definitions import defs as load_defs
-from pipeline.defs.automation import raw_files_sensor
-from pipeline.defs.resources import PipelineSettings
 from pipeline.models.runner import discover_models
 from tests.conftest import GOLDEN_RAW
 
@@ -62,27 +59,6 @@ def test_loading_the_definitions_has_no_side_effects(tmp_path, monkeypatch):
     monkeypatch.setenv("VI_RAW_DIR", str(tmp_path / "raw"))
     load_defs()
     assert not (tmp_path / "nergens").exists()
-
-
-def test_sensor_requests_a_run_when_raw_files_change(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(GOLDEN_RAW, raw)
-    resources = {"settings": PipelineSettings(raw_dir=str(raw))}  # the sensor receives its resources
-
-    def evaluate(cursor):
-        return raw_files_sensor(dg.build_sensor_context(cursor=cursor, resources=resources))
-
-    first = evaluate(None)
-    assert isinstance(first, dg.RunRequest)
-    cursor = first.run_key
-    unchanged = evaluate(cursor)
-    assert isinstance(unchanged, dg.SkipReason)
-    (raw / "meldingen" / "extra.csv").write_text("melding_id,datum,hoofdcategorie,subcategorie,wijk_code,status,datum_afgehandeld\n")
-    changed = evaluate(cursor)
-    assert isinstance(changed, dg.RunRequest) and changed.run_key != cursor
-    (raw / "meldingen" / "extra.csv").unlink()  # a removed file is a change too
-    removed = evaluate(changed.run_key)
-    assert isinstance(removed, dg.RunRequest)
 
 
 def test_method_is_chosen_in_the_run_config(tmp_path):

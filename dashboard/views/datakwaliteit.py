@@ -43,6 +43,43 @@ st.caption(f"Publicatie-id {ui.md(manifest.get('publicatie_id', '–'))}"
            + (f" · ruwe map {ui.md(run[0].get('ruwe_map'))}" if run else ""))
 
 
+# --- What changed in the raw folder since the previous publication ----------------------------------
+CHANGE_ORDER = ("nieuw", "gewijzigd", "verwijderd", "ongewijzigd")
+st.subheader("Wat is er veranderd sinds de vorige publicatie")
+changes = marts.frames.get("bestandswijzigingen")
+if changes is None:
+    st.info("Deze publicatie is gemaakt voordat de pipeline bijhield welke bestanden veranderden; de volgende "
+            "run laat het hier zien.")
+else:
+    counts = {kind: changes.filter(pl.col("wijziging") == kind).height for kind in CHANGE_ORDER}
+    previous = changes.get_column("vorige_publicatie_op").drop_nulls()
+    if previous.is_empty():
+        st.info(f"Er is geen eerdere publicatie uit deze ruwe map: alle {fmt_int(counts['nieuw'])} bestanden zijn nieuw.")
+    elif counts["ongewijzigd"] == changes.height:
+        st.success(f"Geen bestand veranderd sinds de publicatie van {ui.local_time(previous[0])}: alle "
+                   f"{fmt_int(changes.height)} bestanden hebben dezelfde inhoud.")
+    else:
+        st.markdown(f"Vergeleken met de publicatie van **{ui.local_time(previous[0])}**: "
+                    + " · ".join(f"{fmt_int(counts[kind])} {kind}" for kind in CHANGE_ORDER if counts[kind]) + ".")
+        changed = (changes.filter(pl.col("wijziging") != "ongewijzigd")
+                   .with_columns(pl.col("wijziging").replace_strict({k: i for i, k in enumerate(CHANGE_ORDER)},
+                                                                    default=len(CHANGE_ORDER)).alias("_order"))
+                   .sort("_order", "bron", "bestand"))
+
+        def _short(sha: str | None) -> str:
+            return f"{sha[:12]}…" if sha else "–"
+
+        ui.dataframe(pl.DataFrame({
+            "Wijziging": changed.get_column("wijziging").to_list(),
+            "Bestand": changed.get_column("bestand").to_list(),
+            "Bron": [BRON.get(b, b) for b in changed.get_column("bron").to_list()],
+            "Inhoud toen (SHA-256)": [_short(v) for v in changed.get_column("vorige_sha256").to_list()],
+            "Inhoud nu (SHA-256)": [_short(v) for v in changed.get_column("sha256").to_list()],
+        }), hide_index=True, width="stretch")
+    st.caption("Vergeleken op inhoud (SHA-256), niet op datum: een bestand dat alleen opnieuw is gekopieerd is "
+               "ongewijzigd. Verwijderd = stond in de vorige publicatie, nu niet meer in de ruwe map.")
+
+
 def _period(value: str | None) -> str:
     """'2024MM12' (CBS period) -> '12-2024'; ISO dates -> Dutch order; years as they are."""
     if not value:

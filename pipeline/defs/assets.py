@@ -5,6 +5,8 @@ import time
 
 import dagster as dg
 
+from pipeline.alerts.changes import changes_markdown
+
 from pipeline import core
 from pipeline.models import runner
 from pipeline.defs.resources import PipelineSettings, Warehouse
@@ -112,8 +114,11 @@ def publication(context: dg.AssetExecutionContext, settings: PipelineSettings,
             info = core.publish(con, settings.run_spec(duckdb.database), context.run.run_id)
         except PublicationFailed as exc:
             raise _failure(exc) from None
+        changes = changes_markdown(con)
     context.log.info(f"Gepubliceerd naar {settings.marts_path}: publicatie {info['publicatie_id']}")
-    return dg.MaterializeResult(metadata={k: dg.MetadataValue.text(str(v)) for k, v in info.items()})
+    context.log.info(f"Bestandswijzigingen sinds de vorige publicatie:\n{changes}")
+    return dg.MaterializeResult(metadata={**{k: dg.MetadataValue.text(str(v)) for k, v in info.items()},
+                                          "bestandswijzigingen": dg.MetadataValue.md(changes)})
 
 
 def build_assets() -> list[dg.AssetsDefinition]:

@@ -171,16 +171,12 @@ def write_files(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, i
 
 
 def record_published_files(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
-    """After a successful publication: remember each file's content, and every revision."""
+    """After a successful publication: remember every file it reflects (the complete set, so that
+    the next run can also tell which files were removed since: int_file_changes), and every revision."""
     con.execute(HISTORY_DDL)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     key = str(raw_dir.resolve())
     con.execute("""
         INSERT INTO file_revisions
         SELECT ?, source, file_name, previous_sha256, sha256, ? FROM raw_files WHERE revised""", [key, now])
-    con.execute("""
-        INSERT INTO file_history
-        SELECT ?, f.source, f.file_name, f.sha256, ? FROM raw_files f
-        WHERE f.sha256 IS DISTINCT FROM (
-            SELECT arg_max(h.sha256, h.published_at) FROM file_history h
-            WHERE h.raw_dir = ? AND h.source = f.source AND h.file_name = f.file_name)""", [key, now, key])
+    con.execute("INSERT INTO file_history SELECT ?, source, file_name, sha256, ? FROM raw_files", [key, now])

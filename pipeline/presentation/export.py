@@ -56,14 +56,25 @@ def to_dutch_csv(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def scorecard_filename(marts, wijk_code: str, jaar: int) -> str:
+def scorecard_filename(marts, wijk_code: str, jaar: int, extension: str = "csv") -> str:
     names = marts["wijken"].filter(pl.col("wijk_code") == wijk_code).get_column("wijk_naam").to_list()
     slug = re.sub(r"[^a-z0-9]+", "-", (names[0] if names else wijk_code).lower()).strip("-") or wijk_code
-    return f"scorekaart_{slug}_{jaar}.csv"
+    return f"scorekaart_{slug}_{jaar}.{extension}"
 
 
-def all_wijken_filename(jaar: int) -> str:
-    return f"veiligheidsindex_alle_wijken_{jaar}.csv"
+def all_wijken_filename(jaar: int, extension: str = "csv") -> str:
+    """'…_alle_wijken_2024.csv'; with extension 'pdf' the booklet, 'xlsx' the workbook."""
+    return f"veiligheidsindex_alle_wijken_{jaar}.{extension}"
+
+
+def dutch_number(text: str) -> tuple[float, int, bool] | None:
+    """A number as the exports write it ('3,3', '-0,10', '+0,09', '12786') read back: (value,
+    decimals, explicit sign), or None for any other text. The xlsx and PDF scorecards read the CSV's
+    strings with this, so all three show the same numbers."""
+    if not text or not _DUTCH_NUMBER.fullmatch(text):
+        return None
+    _, _, fraction = text.partition(",")
+    return float(text.replace(",", ".")), len(fraction), text[0] in "+-"
 
 
 def export_scorecard(marts_dir: Path, wijk_code: str, jaar: int) -> bytes:

@@ -68,7 +68,18 @@ def read_marts(marts_dir: Path, attempts: int = 20) -> Marts:
     except (OSError, ValueError) as exc:
         raise MartsError(f"De methode van de publicatie in {marts_dir} is niet leesbaar ({exc}). "
                          "Draai de pipeline opnieuw.") from None
+    for name in set(MART_NAMES) - set(frames):  # an older publication: the marts added since are empty
+        frames[name] = _empty_mart(name)
     return Marts(marts_dir, manifest, frames, method)
+
+
+def _empty_mart(name: str) -> pl.DataFrame:
+    """A mart a publication predates: no rows, the columns of its contract (pages show nothing)."""
+    from pipeline.models.runner import discover_models
+
+    model = discover_models().get(name)
+    columns = [c.name for c in model.contract.columns] if model and model.contract else []
+    return pl.DataFrame(schema={c: pl.String for c in [*columns, "publicatie_id"]})
 
 
 def published_method(marts) -> dict:

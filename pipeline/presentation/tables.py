@@ -18,6 +18,10 @@ from pipeline.presentation.publication import Marts, published_method
 # not shown anywhere, on screen or in an export; the indicator_scores mart keeps the number for
 # analysts (docs/method.md).
 TOO_FEW_ANSWERS = "te weinig antwoorden"
+# The scorecard's lines with the 'did it help' verdict of an agreement (mart prestatie_effecten): the
+# verdict in a few words and the mart's sentence with its caveat.
+EFFECT_KEY = "Heeft het geholpen?"
+EFFECT_NOTE_KEY = "Toelichting effect"
 
 
 def _frame(marts: Marts | Mapping[str, pl.DataFrame], name: str) -> pl.DataFrame:
@@ -240,11 +244,17 @@ def scorecard_rows(marts, wijk_code: str, jaar: int) -> pl.DataFrame:
     for theme in theme_frame(marts, wijk_code, jaar).to_dicts():
         for key in THEME_COLUMNS[1:]:
             add("Thema", theme["Thema"], key, theme[key])
-    for p in prestaties_display(wijk_prestaties(marts, wijk_code, jaar), marts).to_dicts():
+    agreements = wijk_prestaties(marts, wijk_code, jaar)
+    effects = prestatie_effects(marts, agreements, jaar)
+    for p in prestaties_display(agreements, marts).to_dicts():
         subject = f"{p['Prestatie']}: {p['Omschrijving']}"
         for key in ("Voor", "Thema", "Partner", "Status", "Looptijd", "Laatste voortgang", "Op koers",
                     "Voortgang verouderd"):
             add("Prestatie", subject, key, p[key])
+        if effects is not None:  # only publications with mart prestatie_effecten
+            label, note = effects.get(p["Prestatie"], ("", ""))
+            add("Prestatie", subject, EFFECT_KEY, label)
+            add("Prestatie", subject, EFFECT_NOTE_KEY, note)
     manifest = getattr(marts, "manifest", None) or {}
     add("Bron", "", "Methode", manifest.get("methode") or row.get("methode"))
     add("Bron", "", "Methodekenmerk", (manifest.get("methode_hash") or "")[:12])
@@ -293,3 +303,37 @@ def all_wijken_frame(marts, jaar: int) -> pl.DataFrame:
                *(f"Thema {lab}{part}" for lab in labels.values()
                  for part in ("", " ondergrens 95%", " bovengrens 95%"))]
     return pl.DataFrame(rows, schema={c: pl.String for c in columns})
+
+
+# --------------------------------------------------------------------------------------------------
+# For the printed scorecard and the xlsx (pipeline/presentation/scorecard_pdf.py, scorecard_xlsx.py)
+
+
+def categories(marts) -> list[dict]:
+    """Category bounds and colours of the publication's method, in order onveilig -> veilig (what
+    the chart builders of dashboard/charts.py take)."""
+    return [dict(c) for c in published_method(marts)["categories"]]
+
+
+def index_series(marts, wijk_code: str) -> pl.DataFrame:
+    """Every year of one wijk's wijk_index rows, oldest first (the trend chart's input)."""
+    return _frame(marts, "wijk_index").filter(pl.col("wijk_code") == wijk_code).sort("jaar")
+
+
+def optional_frame(marts, name: str) -> pl.DataFrame | None:
+    """A mart that an older publication may not have (e.g. prestatie_effecten): None when absent."""
+    frames = getattr(marts, "frames", marts)
+    return frames[name] if name in frames else None
+
+
+def prestatie_effects(marts, prestaties: pl.DataFrame, jaar: int) -> dict[str, tuple[str, str]] | None:
+    """prestatie_id -> (verdict in a few words, the mart's plain-Dutch sentence) for these raw
+    prestaties rows, as the dashboard shows them (agreements.with_outcomes); None when the
+    publication has no mart prestatie_effecten."""
+    if optional_frame(marts, "prestatie_effecten") is None:
+        return None
+    from pipeline.presentation.agreements import with_outcomes  # it builds on this module
+
+    outcomes = with_outcomes(marts, prestaties, jaar)
+    return {r["prestatie_id"]: (r["effect_label"] or "", r["effect_note"] or "")
+            for r in outcomes.select("prestatie_id", "effect_label", "effect_note").to_dicts()}

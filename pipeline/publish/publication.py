@@ -42,11 +42,15 @@ MART_FILES = {
     "voortgang": "voortgang.parquet",
     "quarantaine": "quarantaine.parquet",
     "bestanden": "bestanden.parquet",
+    "bestandswijzigingen": "bestandswijzigingen.parquet",
     "bronnen": "bronnen.parquet",
     "politie_ontbrekende_codes": "politie_ontbrekende_codes.parquet",
     "meldingen_vocabulaire": "meldingen_vocabulaire.parquet",
     "meldingen_buiten_vocabulaire": "meldingen_buiten_vocabulaire.parquet",
     "wijk_geometrie": "wijk_geometrie.parquet",
+    "prestatie_effecten": "prestatie_effecten.parquet",
+    "gevoeligheid": "gevoeligheid.parquet",
+    "gevoeligheid_wijk": "gevoeligheid_wijk.parquet",
 }
 MANIFEST = "publicatie.json"
 METHOD_CONFIG = "methode.json"  # the resolved method config this publication was computed with
@@ -212,7 +216,9 @@ def read_publication(marts: Path, names: list[str] | None = None, attempts: int 
         manifest = read_manifest(marts)
         folder = publication_dir(marts, manifest)
         try:
-            frames = {n: pl.read_parquet(folder / f"{n}.parquet") for n in names}
+            # a publication older than a mart lacks its file (its folder is there): that mart is absent
+            frames = {n: pl.read_parquet(folder / f"{n}.parquet") for n in names
+                      if (folder / f"{n}.parquet").exists() or not folder.is_dir()}
         except FileNotFoundError as exc:  # pruned by a newer publication: follow the manifest again
             last_error = exc
             time.sleep(0.05)
@@ -233,7 +239,8 @@ def repair_top_level(marts: Path) -> None:
     if not folder.is_dir():
         return
     stale = [name for name in published_files()
-             if not ((marts / name).exists() and file_publication_id(marts / name) == manifest["publicatie_id"])]
+             if (folder / name).exists()  # a publication older than a mart lacks its file
+             and not ((marts / name).exists() and file_publication_id(marts / name) == manifest["publicatie_id"])]
     # Two phases, so the top level is all old or all new: copy every stale file beside its target
     # first (this can fail on a full disk, leaving the targets untouched), then rename (cannot).
     copies = {name: marts / f".{name}.{uuid.uuid4().hex}.tmp" for name in stale}

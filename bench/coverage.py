@@ -351,6 +351,10 @@ def load_staging(con: duckdb.DuckDBPyConnection, world: World, batch: Batch) -> 
                CAST(p.registered AS BIGINT) AS registered
         FROM sim_politie p JOIN sim_areas a USING (wijk_key) JOIN sim_years y USING (year_idx)
         JOIN sim_police_codes c USING (ind_idx)""")
+    # every simulated count is usable: no key is missing for an unusable count
+    con.execute("""CREATE OR REPLACE TABLE stg_politie_unusable_counts AS
+        SELECT crime_code, area_code, area_level, period, period_kind, jaar, maand, NULL::VARCHAR AS _file,
+               NULL::BIGINT AS _line, NULL::VARCHAR AS reject_reason FROM stg_politie LIMIT 0""")
     con.execute("""CREATE OR REPLACE TABLE stg_meldingen AS
         WITH codes AS (
             SELECT c.code_idx, k.cancelled, c.subcategorie, v.hoofdcategorie, s.status, s.is_counted,

@@ -35,7 +35,7 @@ def test_demo_reasons_are_explained(demo_run):
 # (issue 9: demo-data --politie-format; INPUTS.md "Real exports as downloaded"). Every mart that does
 # not describe the files themselves is the same as the canonical run's; floats within 1e-9
 # (DuckDB sums in parallel, so the last bits may differ between any two runs).
-FILE_MARTS = {"bestanden", "quarantaine", "bronnen", "politie_maand", "run_info", "controles"}
+FILE_MARTS = {"bestanden", "quarantaine", "bronnen", "politie_maand", "run_info", "controles", "bestandswijzigingen"}
 RUN_COLUMNS = ["publicatie_id"]  # which run, not what it found
 
 

@@ -108,6 +108,32 @@ def test_contract_columns_match_the_built_tables(tmp_path):
     assert not wrong, wrong
 
 
+def test_mart_contracts_are_enforced_with_the_built_types(tmp_path):
+    """Each published mart's contract gives every column's type (dbt's enforced contract), equal to
+    what DuckDB builds and to what the Parquet gives polars: an older publication's missing mart is
+    made from it (pipeline/presentation/publication.py) and must filter like a real one."""
+    import polars as pl
+
+    from pipeline.presentation.publication import POLARS_TYPES, _empty_mart
+    from tests.conftest import build_database
+
+    con = build_database(GOLDEN_RAW)
+    wrong = {}
+    for name, model in discover_models().items():
+        if model.layer != "marts":
+            continue
+        built = [(r[0], r[1].lower()) for r in con.execute(f'DESCRIBE "{name}"').fetchall()]
+        declared = [(c.name, (c.data_type or "").lower()) for c in model.contract.columns]
+        if built != declared:
+            wrong[name] = sorted(set(built) - set(declared))
+        parquet = tmp_path / f"{name}.parquet"  # published as pipeline/publish/publication.py does
+        con.execute(f'COPY (SELECT * FROM "{name}") TO \'{parquet}\' (FORMAT parquet)')
+        assert dict(_empty_mart(name).drop("publicatie_id").schema) == dict(pl.read_parquet(parquet).schema), name
+    assert not wrong, wrong
+    assert set(POLARS_TYPES) >= {t for m in discover_models().values() if m.layer == "marts"
+                                 for t in (c.data_type for c in m.contract.columns)}
+
+
 def test_a_new_source_or_survey_item_is_one_register_entry():
     """The SQL unions and the survey UNPIVOT are generated from the registers."""
     from pipeline.method import survey_items

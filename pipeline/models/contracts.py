@@ -33,6 +33,7 @@ class Column:
     name: str
     description: str
     in_spec: bool  # part of METHOD.md's output contract (tag "contract")
+    data_type: str | None = None  # DuckDB type name, given for the published marts (dbt's enforced contract)
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ def load_contract(path: Path) -> Contract | None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster when present
     document = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     (model,) = document["models"]
-    columns = tuple(Column(c["name"], " ".join(str(c.get("description", "")).split()), "contract" in c.get("tags", []))
-                    for c in model.get("columns", []))
+    columns = tuple(Column(c["name"], " ".join(str(c.get("description", "")).split()), "contract" in c.get("tags", []),
+                           c.get("data_type")) for c in model.get("columns", []))
     tests = _tests(model.get("data_tests"), None)
     for c in model.get("columns", []):
         tests += _tests(c.get("data_tests"), c["name"])
@@ -191,11 +192,14 @@ def render_docs(sql_dir: Path = SQL_DIR) -> str:
             grain = contract.meta.get("grain")
             out.append(contract.description + (f" Eén rij per {grain}." if grain else "") + "\n")
             if contract.columns:
-                out.append("\n| kolom | betekenis | tests |\n|---|---|---|\n")
+                typed = any(c.data_type for c in contract.columns)
+                out.append("\n| kolom | type | betekenis | tests |\n|---|---|---|---|\n" if typed
+                           else "\n| kolom | betekenis | tests |\n|---|---|---|\n")
                 for c in contract.columns:
                     tests = ", ".join(_test_text(t) for t in contract.tests if t.column == c.name)
                     name = f"**{c.name}**" if c.in_spec else c.name
-                    out.append(f"| {name} | {c.description.replace('|', '/')} | {tests} |\n")
+                    kind = f" {c.data_type} |" if typed else ""
+                    out.append(f"| {name} |{kind} {c.description.replace('|', '/')} | {tests} |\n")
             model_tests = [t for t in contract.tests if t.column is None]
             if model_tests:
                 out.append("\nTests op het hele model: " + "; ".join(

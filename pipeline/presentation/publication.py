@@ -68,18 +68,35 @@ def read_marts(marts_dir: Path, attempts: int = 20) -> Marts:
     except (OSError, ValueError) as exc:
         raise MartsError(f"De methode van de publicatie in {marts_dir} is niet leesbaar ({exc}). "
                          "Draai de pipeline opnieuw.") from None
-    for name in set(MART_NAMES) - set(frames):  # an older publication: the marts added since are empty
-        frames[name] = _empty_mart(name)
+    for name in MART_NAMES:  # an older publication: the marts and columns added since are empty
+        frames[name] = _with_contract_columns(frames[name], name) if name in frames else _empty_mart(name)
     return Marts(marts_dir, manifest, frames, method)
 
 
-def _empty_mart(name: str) -> pl.DataFrame:
-    """A mart a publication predates: no rows, the columns of its contract (pages show nothing)."""
+# DuckDB type names of the mart contracts (sql/marts/*.yml data_type) -> the dtype Parquet gives polars
+POLARS_TYPES = {"varchar": pl.String, "bigint": pl.Int64, "integer": pl.Int32, "uinteger": pl.UInt32,
+                "double": pl.Float64, "boolean": pl.Boolean, "date": pl.Date,
+                "timestamp with time zone": pl.Datetime("us", "UTC"), "timestamp": pl.Datetime("us")}
+
+
+def _contract_schema(name: str) -> dict:
     from pipeline.models.runner import discover_models
 
     model = discover_models().get(name)
-    columns = [c.name for c in model.contract.columns] if model and model.contract else []
-    return pl.DataFrame(schema={c: pl.String for c in [*columns, "publicatie_id"]})
+    return {c.name: POLARS_TYPES.get((c.data_type or "varchar").lower(), pl.String)
+            for c in (model.contract.columns if model and model.contract else [])}
+
+
+def _with_contract_columns(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """A mart of an older publication gets the columns added to its contract since, empty (null)."""
+    missing = {c: t for c, t in _contract_schema(name).items() if c not in frame.columns}
+    return frame.with_columns(pl.lit(None, dtype=t).alias(c) for c, t in missing.items()) if missing else frame
+
+
+def _empty_mart(name: str) -> pl.DataFrame:
+    """A mart a publication predates: no rows, the columns and types of its contract, so that pages
+    filter and compare it as they do a real one and simply show nothing."""
+    return pl.DataFrame(schema={**_contract_schema(name), "publicatie_id": pl.String})
 
 
 def published_method(marts) -> dict:

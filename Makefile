@@ -52,10 +52,11 @@ dagster: setup  ## Open the Dagster UI with everything loaded (http://localhost:
 test: setup browser  ## Run all tests
 	$(BIN)/python -m pytest -q
 
-bench: setup  ## Pipeline (v2 vs v1): time and peak memory per stage; interval coverage (simulation); dashboard render times
+bench: setup browser  ## Pipeline (v2 vs v1): time and peak memory per stage; interval coverage (simulation); dashboard render times; first chart in a real browser against a bare Streamlit app
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/coverage.py
 	$(BIN)/python bench/bench_dashboard.py
+	$(BIN)/python bench/bench_browser.py
 
 bench-national: setup  ## National-size input (K = 190 gemeenten, ~5 GB; built once): wall time, peak memory, floor, scaling curve
 	$(BIN)/python bench/bench_national.py --k 190 --curve 1,10,50

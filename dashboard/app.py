@@ -1,7 +1,9 @@
-"""Veiligheidsindex dashboard (entry point): `streamlit run dashboard/app.py`.
+"""Veiligheidsindex dashboard (entry point): `python -m dashboard.serve run dashboard/app.py` (as
+`make dashboard`; plain `streamlit run` works too, without the Dutch page shell of serve.py).
 
 Reads only the published Parquet marts ($VI_MARTS_DIR, default data/marts). This file sets up the
-page, the optional sign-in, the navigation and the shared sidebar; each page lives in dashboard/views/.
+page, the optional sign-in, the navigation, the banner of a refused delivery, the year choice at the
+top of the pages that use it, and the sidebar; each page lives in dashboard/views/.
 Every string from the data or the URL goes through ui.md (markdown) or html.escape (HTML blocks), every
 table through ui.dataframe (formula cells neutralised); see docs/deployment.md.
 """
@@ -19,17 +21,21 @@ import streamlit as st  # noqa: E402
 
 from dashboard import templates, ui  # noqa: E402
 
-st.set_page_config(page_title="Veiligheidsindex", page_icon="🛡️", layout="wide",
-                   initial_sidebar_state="auto")
+st.set_page_config(page_title=ui.APP_TITLE, page_icon="🛡️", layout="wide", initial_sidebar_state="auto")
+ui.page_style()  # phone layout and chart overflow (CSS only, takes no room)
 
 ui.require_login()  # only when sign-in is configured ([auth] in .streamlit/secrets.toml); else open as before
 marts = ui.load_or_stop(ensure_selection=False)
 page = st.navigation(ui.make_pages())
+st.set_page_config(page_title=ui.tab_title(page))  # the browser tab names the page: "Wijk · Veiligheidsindex"
 notes = ui.sync_selection(marts)  # after st.navigation: URL updates must belong to the page shown
 
+banner = ui.refusal_banner(marts)
+if banner:  # the latest delivery was refused: said before anything else, on every page
+    st.error(ui.md(banner), icon=":material/report:")
+if page.url_path in ui.YEAR_PAGES:  # at the top of the page, not in the sidebar: a phone shows it first
+    ui.year_selector(marts, width=ui.YEAR_WIDTH)
 with st.sidebar:
-    if page.url_path in ui.YEAR_PAGES:
-        ui.year_selector(marts, st.sidebar)
     st.caption(ui.publication_caption(marts))
 
 for note in notes:

@@ -278,7 +278,10 @@ def tile_data(wijken_year: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def tile_map(categories: list[dict], columns: int, rows: int, tile: int = 50) -> alt.LayerChart:
+TILE = 50  # px per tile: a two-line wijk name stays readable
+
+
+def tile_map(categories: list[dict], columns: int, rows: int, tile: int = TILE) -> alt.LayerChart:
     """Template (dataset 'tiles' = tile_data): one square per wijk, coloured by category; a click
     selects the wijk (selection 'wijk' on wijk_code)."""
     xs = alt.Scale(domain=[0, columns], nice=False, zero=False)

@@ -166,3 +166,41 @@ def prestaties(marts: Marts) -> pl.DataFrame:
 def peildatum(marts: Marts) -> date | None:
     values = marts["prestaties"].get_column("peildatum").drop_nulls()
     return values.max() if values.len() else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Printable scorecards (pipeline.presentation.scorecard_pdf / scorecard_xlsx). Imported only when a
+# download is asked for: the PDF needs typst and the charts' renderer, which a page should not load,
+# and a page keeps working without them. The calls run in the download button's own thread.
+
+PDF_MIME = "application/pdf"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_available(module: str) -> bool:
+    """Whether pipeline.presentation.<module> (scorecard_pdf, scorecard_xlsx) is installed."""
+    from importlib.util import find_spec
+    try:
+        return find_spec(f"pipeline.presentation.{module}") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def scorecard_pdf(marts: Marts, wijk_code: str, jaar: int) -> bytes:
+    from pipeline.presentation.scorecard_pdf import scorecard_pdf as build
+    return build(marts, wijk_code, jaar)
+
+
+def booklet_pdf(marts: Marts, jaar: int) -> bytes:
+    from pipeline.presentation.scorecard_pdf import booklet_pdf as build
+    return build(marts, jaar)
+
+
+def scorecard_xlsx(marts: Marts, wijk_code: str, jaar: int) -> bytes:
+    from pipeline.presentation.scorecard_xlsx import scorecard_xlsx as build
+    return build(marts, wijk_code, jaar)
+
+
+def all_wijken_xlsx(marts: Marts, jaar: int) -> bytes:
+    from pipeline.presentation.scorecard_xlsx import all_wijken_xlsx as build
+    return build(marts, jaar)

@@ -19,6 +19,13 @@ from pandas.io.formats.style import Styler
 from dashboard import data
 from pipeline.presentation import Marts, indicative_note, neutralise, neutralise_frame
 
+try:  # the run status of the alerts (issue 11); without it the dashboard shows no banner, as before
+    from pipeline.presentation.run_status import refusal_banner as _refusal_banner
+except ImportError:
+    _refusal_banner = None
+
+APP_TITLE = "Veiligheidsindex"  # the browser tab, and the page shell of dashboard/serve.py
+
 WIJK = "vi_wijk"  # canonical selection in st.session_state (widgets have their own keys)
 JAAR = "vi_jaar"
 PARAM_WIJK, PARAM_JAAR = "wijk", "jaar"
@@ -176,12 +183,16 @@ def _adopt(widget_key: str, key: str, param: str) -> None:
     st.query_params[param] = value
 
 
-def year_selector(marts: Marts, container=st) -> int:
+YEAR_WIDTH = 220  # px: the year choice at the top of a page is a small box, not a full-width bar
+
+
+def year_selector(marts: Marts, container=st, width: int | str = "stretch") -> int:
     """Year selector bound to the shared selection (newest first)."""
     years = [str(y) for y in reversed(data.years(marts))]
     st.session_state["jaar_select"] = st.session_state[JAAR]
     container.selectbox("Jaar", years, key="jaar_select", on_change=_adopt, args=("jaar_select", JAAR, PARAM_JAAR),
-                        help="Het jaar van de cijfers. Het basisjaar van de methode blijft altijd hetzelfde.")
+                        help="Het jaar van de cijfers. Het basisjaar van de methode blijft altijd hetzelfde.",
+                        width=width)
     return selected_year()
 
 
@@ -193,9 +204,74 @@ def wijk_selector(marts: Marts, container=st) -> str:
     return selected_wijk()
 
 
-def show_chart(spec_dict: dict, **kwargs):
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+# What a chart shows, in Dutch, for a screen reader (the chart's accessible name; Vega's own is
+# "Vega visualization"), by the named dataset of its template (dashboard/charts.py). A spec's own
+# `description` comes first, then its title; a chart with neither and not listed here is "Grafiek".
+CHART_DESCRIPTIONS = {
+    "points": "Lijngrafiek van de veiligheidsindex per jaar op de schaal van 1 (zeer onveilig) tot 10 (zeer veilig), "
+              "met de 95%-onzekerheidsmarge als band en de categorieën als gekleurde vlakken; het gekozen jaar is "
+              "omcirkeld.",
+    "counts": "Gestapelde staafgrafiek van het aantal wijken per categorie per jaar, van onveilig onder tot veilig boven.",
+    "tiles": "Schematische kaart: elk vakje is een wijk, ongeveer op zijn plek in de stad, gekleurd naar de categorie "
+             "van de veiligheidsindex. De cijfers per wijk staan in de rangorde.",
+    "vlakken": "Kaart van de wijken met hun grenzen, gekleurd naar de categorie van de veiligheidsindex. De cijfers "
+               "per wijk staan in de rangorde.",
+    "agreements": "Tijdlijn van de prestatieafspraken: elke balk loopt van de start tot het eind van een afspraak, "
+                  "gekleurd naar wijk, gebied of hele stad. De afspraken staan ook in de tabel.",
+    "parts": "Staafgrafiek per thema: de score uit registraties (objectief) en uit de enquête (subjectief), en de "
+             "themascore met zijn 95%-interval. De cijfers staan in de tabel Thema's.",
+    "contributions": "Staafgrafiek van de bijdrage van elk thema aan de verandering van de index sinds vorig jaar: "
+                     "rechts veiliger, links onveiliger.",
+    "series": "Lijngrafiek van de index van de wijk naast het gemiddelde van haar gebied, van wijken van hetzelfde "
+              "type en van de stad.",
+    "months": "Lijngrafieken per soort: het aantal per maand en het gemiddelde over 12 maanden.",
+}
+CHART_FALLBACK = "Grafiek"
+
+
+def _title_text(spec: dict) -> str:
+    """The chart's own title (top level, or the row header of small multiples), if any."""
+    facet = spec.get("facet") if isinstance(spec.get("facet"), dict) else {}
+    row = (spec.get("encoding") or {}).get("row") or facet.get("row") or {}
+    for title in (spec.get("title"), row.get("title") if isinstance(row, dict) else None):
+        text = title.get("text") if isinstance(title, dict) else title
+        if isinstance(text, list):
+            text = " ".join(str(t) for t in text)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
+def chart_description(spec: dict) -> str:
+    """The Dutch description of a chart for screen readers (see CHART_DESCRIPTIONS)."""
+    own = spec.get("description")
+    if isinstance(own, str) and own.strip():
+        return own.strip()
+    title = _title_text(spec)
+    known = next((CHART_DESCRIPTIONS[name] for name in spec.get("datasets", {}) if name in CHART_DESCRIPTIONS), "")
+    if title and known:
+        return f"{title.rstrip('.')}. {known}"
+    return title or known or CHART_FALLBACK
+
+
+def accessible(spec: dict) -> dict:
+    """A copy of the spec without Vega's English labels for axes ("X-axis for a time scale…") and raw
+    field dumps per mark, which a screen reader would read out inside the chart (config.aria false:
+    guides aria-hidden, no generated mark descriptions; also less for the browser to draw)."""
+    config = spec.get("config", {})
+    # titles (also the row headers of small multiples) say "Title text '…'" unless told not to
+    return {**spec, "config": {**config, "aria": False, "title": {**config.get("title", {}), "aria": False}}}
+
+
+def show_chart(spec_dict: dict, description: str | None = None, **kwargs):
+    """Every chart of the dashboard: full width unless told otherwise, announced by a Dutch
+    description (`description`, else chart_description of the spec) through Streamlit's `alt`,
+    which becomes the chart's accessible name (instead of "Vega visualization")."""
     kwargs.setdefault("width", "stretch")
-    return st.vega_lite_chart(spec=spec_dict, **kwargs)
+    return st.vega_lite_chart(spec=accessible(spec_dict), alt=description or chart_description(spec_dict), **kwargs)
 
 
 UP, DOWN = "▲", "▼"
@@ -266,17 +342,35 @@ PAGE_SPECS = {  # url_path -> (file, title, icon)
     "datakwaliteit": ("datakwaliteit.py", "Datakwaliteit", ":material/fact_check:"),
     "methode": ("methode.py", "Methode", ":material/menu_book:"),
 }
+DEFAULT_PAGE = "stad"
+# Streamlit serves the default page at the root only and reserves its url_path, so /stad would say
+# "Page not found": the default page gets a name no link uses, and /stad a hidden page with the same script.
+DEFAULT_PAGE_KEY = "start"
 YEAR_PAGES = {"", "stad", "wijk"}  # pages that use the selected year ("" = the default page)
 
 
 def page(url_path: str) -> st.Page:
     """A page object (equal to the one in the navigation: same script) for links and switch_page."""
     file, title, icon = PAGE_SPECS[url_path]
-    return st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=url_path == "stad")
+    if url_path == DEFAULT_PAGE:
+        return st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=DEFAULT_PAGE_KEY, default=True)
+    return st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path)
 
 
 def make_pages() -> list:
-    return [page(p) for p in PAGE_SPECS]
+    file, title, icon = PAGE_SPECS[DEFAULT_PAGE]
+    alias = st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=DEFAULT_PAGE, visibility="hidden")
+    return [page(p) for p in PAGE_SPECS] + [alias]
+
+
+def page_paths() -> set[str]:
+    """The URL paths of the pages that are not the default page (dashboard/serve.py sends every other
+    path, /stad included, to the root: one address per page and the menu shows where you are)."""
+    return set(PAGE_SPECS) - {DEFAULT_PAGE}
+
+
+def tab_title(current: st.Page) -> str:
+    return f"{current.title} · {APP_TITLE}"
 
 
 def go_to_wijk(wijk_code: str) -> None:
@@ -294,6 +388,50 @@ def local_time(value) -> str:
         return moment.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y %H:%M")
     except (ValueError, KeyError):
         return str(value)
+
+
+def refusal_banner(marts: Marts) -> str | None:
+    """The Dutch banner when the latest delivery on this publication's raw folder was refused
+    (pipeline.presentation.run_status), else None."""
+    return _refusal_banner(marts) if _refusal_banner is not None else None
+
+
+# Phone layout (every page; a <style> block only, which st.html puts out of the flow). Below 640 px
+# Streamlit stacks the columns itself; what it leaves: a chart of fixed size (the tile map, the monthly
+# small multiples) makes its column as wide as itself, which the page then cuts off at the right,
+# captions beside it included. Columns may shrink to the screen and such a chart scrolls sideways in
+# its own box (its names stay readable and a tap still hits the wijk). On a wide screen nothing changes.
+PAGE_STYLE = """<style>
+@media (max-width: 640px) {
+  [data-testid="stColumn"] { max-width: 100%; }
+  [data-testid="stVerticalBlock"], [data-testid="stElementContainer"] { min-width: 0; max-width: 100%; }
+  [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
+  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; overflow-wrap: anywhere; }
+  /* Streamlit's own heading rule is more specific than a bare h1; a heading never breaks mid-word */
+  [data-testid="stMain"] [data-testid="stHeading"] h1 { font-size: 1.9rem !important; overflow-wrap: normal; }
+}
+</style>"""
+
+
+def page_style() -> None:
+    st.html(PAGE_STYLE)
+
+
+PHONE_WIDTHS = (640, 480, 420, 390, 360, 320)  # px: the narrow viewports, widest first (later rules win)
+
+
+def fit_on_phone(key: str, chart_width: int) -> None:
+    """A chart of fixed size (the tile map) shrinks to the screen on a phone instead of being cut
+    off: CSS zoom per viewport band, so a tap still hits the tile under the finger (the zoom is
+    applied to layout, unlike a transform). Wider screens show it at its own size."""
+    rules = []
+    for width in PHONE_WIDTHS:
+        zoom = min(1.0, (width - 40) / chart_width)  # less the page's side padding
+        if zoom < 1.0:
+            rules.append(f"@media (max-width: {width}px) {{ .st-key-{key} [data-testid=\"stVegaLiteChart\"] "
+                         f"{{ zoom: {zoom:.3f}; overflow: visible; }} }}")
+    if rules:
+        st.html("<style>" + "\n".join(rules) + "</style>")
 
 
 def publication_caption(marts: Marts) -> str:

@@ -239,7 +239,7 @@ def test_wijk_page_reads_query_param_and_shows_wijk_index(golden_marts, monkeypa
     assert row["verschil_significant"] is True and row["verschil"] > 0
     page = texts(at)
     assert f"▲ aantoonbaar veiliger t.o.v. 2021 (+{dutch(row['verschil'])})" in page
-    assert "niet aantoonbaar" not in page
+    assert "niet aantoonbaar veranderd" not in page  # (an agreement's verdict may say "niet aantoonbaar")
 
 
 def test_wijk_non_significant_change_reads_not_demonstrable(golden_marts, monkeypatch):
@@ -484,3 +484,374 @@ def test_v1_publication_marks_nothing_indicatief(golden_marts_v1, monkeypatch):
     page = texts(at)
     assert "indicatief" not in page.lower()
     assert "niet aantoonbaar veranderd t.o.v. 2020" in page
+
+
+# --------------------------------------------------------------------------------------------------
+# From change to agreements (issue 11): the index change of an agreement's area, "did it help?"
+# (mart prestatie_effecten) and the sensitivity to the weighting (gevoeligheid, gevoeligheid_wijk).
+# The marts come from the pipeline; the display is tested on small frames whose values are set here,
+# and once on the marts the pipeline publishes.
+
+PROVENIERSWIJK = "BU05990516"
+NOORD = "WK059905"
+ANALYSIS_MARTS = ("prestatie_effecten", "gevoeligheid", "gevoeligheid_wijk")
+FAKE_EFFECTS = {  # golden prestaties: P001 Spangen (wijk), P002 gebied Noord, P003 Middelland, P004 stad
+    "P001": ("beter", 0.46, "Toelichting P001: beter dan de vergelijking."),
+    "P002": ("slechter", -0.31, "Toelichting P002: slechter dan de vergelijking."),
+    "P003": ("te_vroeg", None, "Toelichting P003: te vroeg om te zeggen."),
+}
+
+
+def effects_frame(prestaties: pl.DataFrame, rows: dict = FAKE_EFFECTS) -> pl.DataFrame:
+    """A prestatie_effecten mart (schema of the agreed interface) with the verdicts given."""
+    p = {r["prestatie_id"]: r for r in prestaties.to_dicts()}
+    out = []
+    for pid, (oordeel, verschil, toelichting) in rows.items():
+        r = p[pid]
+        out.append({"prestatie_id": pid, "wijk_code": r["wijk_code"], "niveau": r["niveau"],
+                    "uitkomst_soort": "indicator" if r["indicator"] else "thema",
+                    "uitkomst": r["indicator"] or r["thema"], "startjaar": r["startdatum"].year,
+                    "voorjaar": r["startdatum"].year - 1, "laatste_jaar": 2022, "verandering": None,
+                    "verandering_vergelijking": None, "vergelijkingswijken": 3, "vergelijking_op": "wijktype",
+                    "verschil": verschil, "se": None, "ci_laag": None, "ci_hoog": None, "oordeel": oordeel,
+                    "toelichting": toelichting, "methode": "veiligheidsindex-v2"})
+    return pl.DataFrame(out, schema={
+        "prestatie_id": pl.String, "wijk_code": pl.String, "niveau": pl.String, "uitkomst_soort": pl.String,
+        "uitkomst": pl.String, "startjaar": pl.Int64, "voorjaar": pl.Int64, "laatste_jaar": pl.Int64,
+        "verandering": pl.Float64, "verandering_vergelijking": pl.Float64, "vergelijkingswijken": pl.Int64,
+        "vergelijking_op": pl.String, "verschil": pl.Float64, "se": pl.Float64, "ci_laag": pl.Float64,
+        "ci_hoog": pl.Float64, "oordeel": pl.String, "toelichting": pl.String, "methode": pl.String})
+
+
+def sensitivity_frames(wijk_index: pl.DataFrame, moved: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """gevoeligheid and gevoeligheid_wijk for every published wijk-year under two variants: one
+    weighting (counts for the verdict) and one separate index (does not); `moved` maps (wijk, jaar,
+    variant) to the category it gets instead of the official one."""
+    variants = {"objectief_50": ("50:50 objectief:subjectief", True), "registraties": ("Apart: registraties", False)}
+    rows = []
+    for w in wijk_index.filter(pl.col("index").is_not_null()).iter_rows(named=True):
+        for variant in variants:
+            other = moved.get((w["wijk_code"], w["jaar"], variant))
+            rows.append({"wijk_code": w["wijk_code"], "jaar": w["jaar"], "variant": variant, "index": w["index"],
+                         "categorie": other or w["categorie"], "rang": 1, "officiele_index": w["index"],
+                         "officiele_categorie": w["categorie"], "officiele_rang": 1, "andere_categorie": bool(other)})
+    per_wijk = pl.DataFrame(rows)
+    decisive = [v for v, (_, counts) in variants.items() if counts]
+    verdict = (per_wijk.filter(pl.col("variant").is_in(decisive)).group_by("wijk_code", "jaar")
+               .agg(pl.when(pl.col("andere_categorie").any()).then(pl.lit("hangt_af_van_de_weging"))
+                    .otherwise(pl.lit("robuust")).alias("oordeel")))
+    per_wijk = per_wijk.join(verdict, on=["wijk_code", "jaar"]).with_columns(pl.lit("veiligheidsindex-v2").alias("methode"))
+    summary = (per_wijk.group_by("jaar", "variant").agg(pl.len().alias("wijken"),
+                                                        pl.col("andere_categorie").sum().cast(pl.Int64)
+                                                        .alias("wijken_andere_categorie"))
+               .with_columns(pl.col("variant").replace_strict({v: l for v, (l, _) in variants.items()}).alias("variant_label"),
+                             pl.col("variant").replace_strict({v: c for v, (_, c) in variants.items()})
+                             .alias("telt_voor_oordeel"),
+                             pl.when(pl.col("variant") == "objectief_50").then(0.97).otherwise(0.81).alias("rangcorrelatie"),
+                             pl.lit("veiligheidsindex-v2").alias("methode"))
+               .select("jaar", "variant", "variant_label", "telt_voor_oordeel", "rangcorrelatie", "wijken",
+                       "wijken_andere_categorie", "methode"))
+    return summary, per_wijk
+
+
+FAKE_MOVES = {(SPANGEN, 2022, "objectief_50"): "bedreigd", (PROVENIERSWIJK, 2022, "registraties"): "veilig",
+              ("BU05990325", 2022, "registraties"): "aandachtswijk"}
+
+
+def with_analysis_marts(golden: Path, target: Path, monkeypatch, effects: bool = True) -> Path:
+    """A copy of the golden publication whose analysis marts are the small frames above (written
+    over the pipeline's own when it publishes them), read by the dashboard."""
+    marts = copy_publication(golden, target)
+    new = republish(marts, "analyse-nep")
+    prestaties = pl.read_parquet(new / "prestaties.parquet")
+    summary, per_wijk = sensitivity_frames(pl.read_parquet(new / "wijk_index.parquet"), FAKE_MOVES)
+    frames = {"gevoeligheid": summary, "gevoeligheid_wijk": per_wijk}
+    if effects:
+        frames["prestatie_effecten"] = effects_frame(prestaties)
+    for name, frame in frames.items():
+        frame.with_columns(pl.lit("analyse-nep").alias("publicatie_id")).write_parquet(new / f"{name}.parquet")
+    from pipeline.presentation import publication
+    names = tuple(n for n in publication.MART_NAMES if n in frames or n not in ANALYSIS_MARTS)
+    monkeypatch.setattr(publication, "MART_NAMES", names + tuple(n for n in frames if n not in names))
+    return marts
+
+
+def without_analysis_marts(golden: Path, target: Path, monkeypatch) -> Path:
+    """A publication as made before the analysis marts existed (and a reader that does not ask for them)."""
+    marts = copy_publication(golden, target)
+    new = republish(marts, "zonder-analyse")
+    for name in ANALYSIS_MARTS:
+        (new / f"{name}.parquet").unlink(missing_ok=True)
+    from pipeline.presentation import publication
+    monkeypatch.setattr(publication, "MART_NAMES", tuple(n for n in publication.MART_NAMES if n not in ANALYSIS_MARTS))
+    return marts
+
+
+def plain(at: AppTest) -> str:
+    """The page's text as read: without the backslashes that keep data text literal in markdown (ui.md)."""
+    return texts(at).replace("\\", "")
+
+
+def table_of(at: AppTest, column: str):
+    frame = next(df.value for df in at.dataframe if column in getattr(getattr(df.value, "data", df.value), "columns", []))
+    return frame.data if hasattr(frame, "data") else frame
+
+
+def page_links(at: AppTest) -> list[tuple[str, str, str]]:
+    return [(p.proto.label, p.proto.page, p.proto.query_string) for p in at.get("page_link")]
+
+
+def test_area_change_of_a_gebied_is_judged_like_a_wijk():
+    """A gebied's change from groep_index: significant when |Δ| > z·√(se² + se_vorig²) (the
+    pipeline's rule for a wijk), and none when other wijken were published in the two years."""
+    from pipeline.method import load_method
+    from pipeline.presentation import area_changes
+    z = load_method()["params"]["z"]
+    wi = pl.DataFrame({"wijk_code": ["A", "B", "A", "B", "C", "C"], "gebied_code": ["G", "G", "G", "G", "H", "H"],
+                       "jaar": [2021, 2021, 2022, 2022, 2021, 2022], "index": [5.0, 6.0, 4.5, 5.5, 6.0, None],
+                       "verschil": [None, None, -0.5, -0.5, None, None],
+                       "verschil_significant": [None, None, True, False, None, None],
+                       "detecteerbaar_verschil": [None, None, 0.4, 0.6, None, None]})
+    se = 0.1
+    groups = pl.DataFrame({"groep_soort": ["gebied"] * 4 + ["wijktype"], "groep_code": ["G", "G", "H", "H", "x"],
+                           "jaar": [2021, 2022, 2021, 2022, 2022], "index": [5.5, 5.5 - 1.01 * z * se * 2 ** 0.5, 6.0, 5.0, 1.0],
+                           "se": [se, se, 0.1, 0.1, 0.1]})
+    stad = pl.DataFrame({"jaar": [2022], "verschil": [0.02], "verschil_significant": [False],
+                         "detecteerbaar_verschil": [0.05]})
+    changes = {r["wijk_code"]: r for r in area_changes({"wijk_index": wi, "groep_index": groups, "stad_index": stad},
+                                                       2022).iter_rows(named=True)}
+    assert changes["A"]["verschil_significant"] is True and changes["B"]["verschil_significant"] is False
+    assert changes["G"]["niveau"] == "gebied" and changes["G"]["verschil_significant"] is True
+    assert abs(changes["G"]["verschil"] + 1.01 * z * se * 2 ** 0.5) < 1e-9
+    assert "H" not in changes  # C lost its index: the gebied's change would be a change of composition
+    assert changes["stad"]["verschil"] == 0.02 and "x" not in changes
+    just_under = groups.with_columns(pl.when(pl.col("jaar") == 2022).then(5.5 - 0.99 * z * se * 2 ** 0.5)
+                                     .otherwise(pl.col("index")).alias("index"))
+    again = area_changes({"wijk_index": wi, "groep_index": just_under, "stad_index": stad}, 2022)
+    assert again.filter(pl.col("wijk_code") == "G")["verschil_significant"].item() is False
+
+
+def test_change_and_verdict_cells():
+    from pipeline.presentation import EFFECT_LABELS, change_cell, effect_label
+    assert change_cell(-0.64, True, 0.3) == ("onveiliger (-0,6)", "ja", "-0,6")
+    assert change_cell(0.44, True, 0.3) == ("veiliger (+0,4)", "ja", "+0,4")
+    assert change_cell(-0.21, False, 0.5) == ("niet aantoonbaar (-0,2)", "nee", "-0,2")
+    assert change_cell(None, None, None) == ("", "", "")
+    assert effect_label("beter", 0.46) == "✓ beter (+0,5)" and effect_label("slechter", -0.31) == "✗ slechter (-0,3)"
+    assert effect_label("niet_aantoonbaar", 0.1) == "niet aantoonbaar"  # no size beside a difference that may be noise
+    assert effect_label("te_vroeg") == EFFECT_LABELS["te_vroeg"] == "te vroeg" and effect_label(None) == ""
+
+
+def test_agreements_with_their_area_change_and_verdict(golden_marts):
+    from pipeline.presentation import (NOT_RUN, changed_wijken, concerning_wijken, effect_counts, prestaties_frame,
+                                       read_marts, with_outcomes)
+    marts = read_marts(golden_marts)
+    frames = {**marts.frames, "prestatie_effecten": effects_frame(marts["prestaties"])}
+    prestaties = prestaties_frame(marts).with_columns(  # P004 as an agreement that never ran
+        pl.when(pl.col("prestatie_id") == "P004").then(pl.lit("voorgesteld")).otherwise(pl.col("status")).alias("status"))
+    shown = {r["prestatie_id"]: r for r in with_outcomes(frames, prestaties, 2022).iter_rows(named=True)}
+    assert shown["P001"]["effect_label"] == "✓ beter (+0,5)" and shown["P001"]["effect_note"] == FAKE_EFFECTS["P001"][2]
+    assert shown["P003"]["effect_label"] == "te vroeg" and shown["P004"]["effect_label"] == NOT_RUN
+    wi = marts["wijk_index"].filter(pl.col("jaar") == 2022)
+    spangen = wi.filter(pl.col("wijk_code") == SPANGEN).row(0, named=True)
+    assert shown["P001"]["change_text"] == f"veiliger (+{dutch(spangen['verschil'])})"  # significant in 2022
+    g = marts["groep_index"].filter((pl.col("groep_code") == NOORD) & (pl.col("groep_soort") == "gebied"))
+    now, before = (g.filter(pl.col("jaar") == j).row(0, named=True) for j in (2022, 2021))
+    delta = now["index"] - before["index"]
+    significant = abs(delta) > 1.96 * (now["se"] ** 2 + before["se"] ** 2) ** 0.5
+    assert shown["P002"]["change_significant"] == ("ja" if significant else "nee")
+    assert shown["P002"]["change_value"] == pytest.approx(delta)
+    stad = marts["stad_index"].filter(pl.col("jaar") == 2022).row(0, named=True)
+    assert shown["P004"]["change_value"] == pytest.approx(stad["verschil"])
+    worse = changed_wijken(marts, 2022, "verslechterd")
+    assert worse == wi.filter(pl.col("verschil_significant") & (pl.col("verschil") < 0))["wijk_code"].to_list()
+    assert worse == [PROVENIERSWIJK]
+    mine = concerning_wijken(with_outcomes(frames, prestaties, 2022), marts["wijken"], worse)
+    assert mine["prestatie_id"].to_list() == ["P002"]  # Provenierswijk's gebied; the city's agreement not
+    counts = effect_counts(with_outcomes(frames, prestaties, 2022))
+    assert (counts["beter"], counts["slechter"], counts["te_vroeg"], counts["beoordeeld"]) == (1, 1, 1, 2)
+
+
+def test_sensitivity_shaped_for_methode_and_wijk(golden_marts):
+    from pipeline.presentation import read_marts, sensitivity_table, sensitivity_verdict_counts, wijk_sensitivity
+    marts = read_marts(golden_marts)
+    summary, per_wijk = sensitivity_frames(marts["wijk_index"], FAKE_MOVES)
+    frames = {**marts.frames, "gevoeligheid": summary, "gevoeligheid_wijk": per_wijk}
+    table = {r["Variant"]: r for r in sensitivity_table(frames, 2022).iter_rows(named=True)}
+    weging, apart = table["50:50 objectief:subjectief"], table["Apart: registraties"]
+    assert weging["Soort"] == "andere weging" and apart["Soort"] == "aparte index"
+    assert weging["Rangcorrelatie"] == "0,97" and weging["Andere categorie"] == "1 van 8"
+    assert weging["Wijken met een andere categorie"] == "probleemwijk → bedreigd: Spangen"
+    official = marts["wijk_index"].filter(pl.col("jaar") == 2022)
+    cat = dict(zip(official["wijk_code"], official["categorie"]))
+    assert apart["Wijken met een andere categorie"].count("→") == 2 and \
+        f"{cat[PROVENIERSWIJK]} → veilig: Provenierswijk" in apart["Wijken met een andere categorie"]
+    assert sensitivity_table(frames, 2021)["Wijken met een andere categorie"].to_list() == ["geen", "geen"]
+    spangen = wijk_sensitivity(frames, SPANGEN, 2022, "Spangen")
+    assert spangen["label"] == "hangt af van de weging"
+    assert "1 van de 1 andere" in spangen["uitleg"] and "50:50 objectief:subjectief: bedreigd" in spangen["uitleg"]
+    # a separate index that moves a wijk does not make it depend on the weighting
+    assert wijk_sensitivity(frames, PROVENIERSWIJK, 2022, "Provenierswijk")["label"] == "robuust"
+    assert sensitivity_verdict_counts(frames, 2022) == {"robuust": 7, "hangt_af_van_de_weging": 1}
+    without = {k: v for k, v in frames.items() if k != "gevoeligheid_wijk"}
+    assert wijk_sensitivity(without, SPANGEN, 2022, "Spangen") is None and sensitivity_table(without, 2022) is None
+
+
+def test_stad_lists_link_to_wijk_pages_and_their_agreements(golden_marts, monkeypatch):
+    at = start(golden_marts, monkeypatch, {"jaar": "2022"})
+    wi = pl.read_parquet(golden_marts / "wijk_index.parquet").filter(pl.col("jaar") == 2022)
+    links = page_links(at)
+    for w in wi.filter(pl.col("verschil_significant")).iter_rows(named=True):
+        link = next(link for link in links if w["wijk_naam"] in link[0])
+        assert link[1] == "wijk" and link[2] == f"wijk={w['wijk_code']}&jaar=2022"
+        assert ("▼" if w["verschil"] < 0 else "▲") in link[0] and dutch(abs(w["verschil"])) in link[0]
+    to_agreements = [link for link in links if link[0] == "Bekijk de afspraken van deze wijken"]
+    assert [(p, q) for _, p, q in to_agreements] == [("prestaties", "filter=verslechterd&jaar=2022"),
+                                                     ("prestaties", "filter=verbeterd&jaar=2022")]
+
+
+def test_prestaties_from_the_stad_link_shows_and_counts_only_their_agreements(golden_marts, tmp_path, monkeypatch):
+    """?filter=verslechterd: the agreements of the wijken that got worse (Provenierswijk in 2022) and of
+    their gebied, each with its area's change and verdict; the headline counts count only those."""
+    marts = with_analysis_marts(golden_marts, tmp_path / "marts", monkeypatch)
+    at = start(marts, monkeypatch, {"jaar": "2022", "filter": "verslechterd"})
+    at.switch_page("views/prestaties.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.button_group[0].value == "verslechterd"
+    table = table_of(at, "Omschrijving")
+    assert len(table) == 1 and table.iloc[0]["Voor"] == "Gebied Noord"
+    from pipeline.presentation import EFFECT_KEY, area_changes, change_cell, read_marts
+    change = area_changes(read_marts(marts), 2022).filter(pl.col("wijk_code") == NOORD).row(0, named=True)
+    text, significant, _ = change_cell(change["verschil"], change["verschil_significant"], change["detecteerbaar_verschil"])
+    assert table.iloc[0]["Verandering 2022"].endswith(text if significant == "ja" else "niet aantoonbaar")
+    assert table.iloc[0][EFFECT_KEY] == "✗ slechter (-0,3)"
+    assert metric(at, "Afspraken").value == "1" and metric(at, "Meetbaar en op koers").value == "0 van 0"
+    assert metric(at, "Aantoonbaar beter dan elders").value == "0 van 1"
+    page = plain(at)
+    assert "Provenierswijk (-0,8)" in page and FAKE_EFFECTS["P002"][2] in page and FAKE_EFFECTS["P001"][2] not in page
+    # all agreements again: the counts follow
+    at.button_group[0].set_value("alle").run()
+    assert not at.exception
+    prestaties = pl.read_parquet(marts / "prestaties.parquet")
+    measured = prestaties.filter(pl.col("op_koers").is_not_null())
+    assert metric(at, "Afspraken").value == str(prestaties.height)
+    assert metric(at, "Meetbaar en op koers").value == f"{measured['op_koers'].sum()} van {measured.height}"
+    assert metric(at, "Aantoonbaar beter dan elders").value == "1 van 2"
+    assert len(table_of(at, "Omschrijving")) == prestaties.height
+    assert "filter" not in at.query_params  # the default leaves the URL clean
+
+
+def test_prestaties_wijken_from_the_url(golden_marts, monkeypatch):
+    at = start(golden_marts, monkeypatch, {"wijken": f"{SPANGEN},BU00000000"})
+    at.switch_page("views/prestaties.py").run()
+    assert not at.exception
+    assert at.multiselect(key="prestaties_wijken").value == [SPANGEN]  # an unknown code is ignored
+    assert table_of(at, "Omschrijving")["Voor"].to_list() == ["Spangen"]
+
+
+def test_wijk_page_agreements_first_with_status_on_track_verdict_and_sensitivity(golden_marts, tmp_path, monkeypatch):
+    from pipeline.presentation import EFFECT_KEY
+    marts = with_analysis_marts(golden_marts, tmp_path / "marts", monkeypatch)
+    at = start(marts, monkeypatch, {"wijk": SPANGEN, "jaar": "2022"})
+    at.switch_page("views/wijk.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    headers = [h.value for h in at.subheader]
+    agreements = headers.index("Prestatieafspraken die in 2022 liepen")
+    assert headers.index("Ontwikkeling en prestatieafspraken") < agreements < headers.index("Thema's in 2022 · indicatief")
+    table = table_of(at, EFFECT_KEY)
+    own = table[table["Voor"] == "Spangen"].iloc[0]
+    assert own[EFFECT_KEY] == "✓ beter (+0,5)" and own["Op koers"] == "✗ nee" and own["Status"].startswith("in uitvoering")
+    assert table[table["Voor"] == "Hele stad"].iloc[0][EFFECT_KEY] == "–"  # no verdict in the mart
+    page = plain(at)
+    assert FAKE_EFFECTS["P001"][2] in page
+    weging = next(m.value for m in at.markdown if "Categorie en weging" in m.value).replace("\\", "")
+    assert "hangt af van de weging" in weging and "50:50 objectief:subjectief: bedreigd" in weging
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download scorekaart Spangen 2022 (CSV)" in labels
+    from dashboard import data
+    assert ("Scorekaart als Excel (.xlsx)" in labels) == data.export_available("scorecard_xlsx")
+    assert ("Scorekaart als PDF (A4)" in labels) == data.export_available("scorecard_pdf")
+    at.selectbox(key="wijk_select").select(PROVENIERSWIJK).run()
+    weging = next(m.value for m in at.markdown if "Categorie en weging" in m.value).replace("\\", "")
+    assert "robuust" in weging and "dezelfde categorie" in weging  # only a separate index moves it
+
+
+def test_methode_page_sensitivity_per_year(golden_marts, tmp_path, monkeypatch):
+    marts = with_analysis_marts(golden_marts, tmp_path / "marts", monkeypatch)
+    at = start(marts, monkeypatch)
+    at.switch_page("views/methode.py").run()
+    assert not at.exception
+    assert "Gevoeligheid voor de weging" in [h.value for h in at.subheader]
+    table = next(t.value for t in at.table if "Rangcorrelatie" in t.value.columns)
+    assert table.loc["50:50 objectief:subjectief", "Wijken met een andere categorie"] == "probleemwijk → bedreigd: Spangen"
+    assert "In 2022 valt **7** van de 8 wijken" in texts(at)
+    at.selectbox(key="gevoeligheid_jaar").select("2021").run()
+    table = next(t.value for t in at.table if "Rangcorrelatie" in t.value.columns)
+    assert set(table["Wijken met een andere categorie"]) == {"geen"} and "In 2021 valt **8** van de 8" in texts(at)
+
+
+def test_pages_without_the_analysis_marts(golden_marts, tmp_path, monkeypatch):
+    """An older publication: no verdict column or count, no sensitivity line or section — and no error."""
+    from pipeline.presentation import EFFECT_KEY
+    marts = without_analysis_marts(golden_marts, tmp_path / "marts", monkeypatch)
+    at = start(marts, monkeypatch, {"wijk": SPANGEN, "jaar": "2022", "filter": "verslechterd"})
+    at.switch_page("views/prestaties.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert EFFECT_KEY not in table_of(at, "Omschrijving").columns
+    assert not [m for m in at.metric if m.label.startswith("Aantoonbaar beter")] and EFFECT_KEY not in texts(at)
+    at.switch_page("views/wijk.py").run()
+    assert not at.exception
+    assert EFFECT_KEY not in table_of(at, "Laatste voortgang").columns and "Categorie en weging" not in texts(at)
+    at.switch_page("views/methode.py").run()
+    assert not at.exception and "Gevoeligheid voor de weging" not in [h.value for h in at.subheader]
+
+
+def test_verdicts_of_the_published_marts_on_screen(golden_marts, monkeypatch):
+    """The pipeline's own prestatie_effecten and gevoeligheid_wijk, as published, reach the pages."""
+    from pipeline.presentation import EFFECT_KEY, MART_NAMES, effect_label
+    if not set(ANALYSIS_MARTS) <= set(MART_NAMES):
+        pytest.skip("de publicatie heeft (nog) geen prestatie_effecten/gevoeligheid: zie pipeline/publish/publication.py")
+    effects = pl.read_parquet(golden_marts / "prestatie_effecten.parquet")
+    at = start(golden_marts, monkeypatch, {"jaar": "2022"})
+    at.switch_page("views/prestaties.py").run()
+    assert not at.exception
+    page = plain(at)
+    table = table_of(at, EFFECT_KEY)
+    for r in effects.iter_rows(named=True):
+        assert r["toelichting"] in page
+        omschrijving = pl.read_parquet(golden_marts / "prestaties.parquet").filter(
+            pl.col("prestatie_id") == r["prestatie_id"])["omschrijving"].item()
+        assert table[table["Omschrijving"] == omschrijving].iloc[0][EFFECT_KEY] == effect_label(r["oordeel"], r["verschil"])
+    verdict = pl.read_parquet(golden_marts / "gevoeligheid_wijk.parquet").filter(
+        (pl.col("wijk_code") == SPANGEN) & (pl.col("jaar") == 2022))["oordeel"].unique().item()
+    at.switch_page("views/wijk.py").run()
+    at.selectbox(key="wijk_select").select(SPANGEN).run()
+    weging = next(m.value for m in at.markdown if "Categorie en weging" in m.value)
+    assert {"robuust": "robuust", "hangt_af_van_de_weging": "hangt af van de weging"}[verdict] in weging
+
+
+OLDER_PUBLICATION_LACKS = {  # mart -> columns added to it since (None: the whole mart is newer)
+    "prestatie_effecten": None, "gevoeligheid": None, "gevoeligheid_wijk": None, "bestandswijzigingen": None,
+    "politie_ontbrekende_codes": None, "quarantaine": ["regelsoort"], "bestanden": ["formaat"],
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_publication_from_before_the_newer_marts_and_columns(golden_marts, tmp_path, monkeypatch, page):
+    """A publication written by an older version (its marts and columns as they were), read by the
+    reader as shipped: every page renders without an error (the missing parts are empty, of the
+    contract's types, so filters on year or wijk work)."""
+    marts = copy_publication(golden_marts, tmp_path / "marts")
+
+    def older(name, frame):
+        lacks = OLDER_PUBLICATION_LACKS.get(name.removesuffix(".parquet"))
+        return frame.drop(lacks, strict=False) if lacks else frame
+
+    new = republish(marts, "oudere-versie", older)
+    for name, lacks in OLDER_PUBLICATION_LACKS.items():
+        if lacks is None:
+            (new / f"{name}.parquet").unlink(missing_ok=True)
+    at = start(marts, monkeypatch, {"wijk": SPANGEN, "jaar": "2022"})
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title

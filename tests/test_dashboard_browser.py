@@ -81,18 +81,23 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
         try:
-            context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
-                                          locale="nl-NL")
-            tab = context.new_page()
-            tab.set_default_timeout(TIMEOUT_MS)
-            yield tab
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(server, browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="nl-NL")
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    yield tab
+    context.close()
 
 
 def settle(page) -> None:
@@ -104,14 +109,14 @@ def settle(page) -> None:
         '[data-testid="stException"]').first.inner_text()
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, width: int = 1440, height: int = 1000) -> None:
     """Streamlit scrolls inside its main section: grow the viewport to the content, then shoot."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    height = page.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight")
-    page.set_viewport_size({"width": 1440, "height": min(int(height) + 40, 8000)})
+    content = page.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(int(content) + 40, 8000)})
     page.wait_for_timeout(700)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.set_viewport_size({"width": width, "height": height})
 
 
 def choose(page, label: str, option: str, widget: str = "stSelectbox") -> None:
@@ -210,6 +215,148 @@ def test_dashboard_in_browser(server, page):
     settle(page)
     expect(page.get_by_role("heading", name="Spangen", exact=True)).to_be_visible()
     assert "/wijk?" in url(page) and f"wijk={SPANGEN}" in url(page)
+
+
+# --------------------------------------------------------------------------------------------------
+# Fit and finish (issue 11): pages by URL, Dutch page, described charts, the phone layout
+
+PHONE = {"width": 390, "height": 844}
+MIDDELLAND = "BU05990325"
+PAGE_PATHS = {"": "Veiligheid in de stad", "wijk": None, "prestaties": "Prestatieafspraken",
+              "datakwaliteit": "Datakwaliteit", "methode": "Methode"}
+
+
+def assert_no_page_not_found(page, where: str) -> None:
+    """Streamlit's English 'Page not found' dialog is never shown."""
+    assert page.get_by_text("Page not found").count() == 0, where
+    assert page.locator('[role="dialog"]').count() == 0, where
+
+
+def test_every_page_opens_by_url_in_dutch(server, page):
+    from playwright.sync_api import expect
+
+    page.goto(server + "/stad?jaar=2021")  # the default page by its name: the root, the year kept
+    settle(page)
+    assert_no_page_not_found(page, "/stad")
+    expect(page.get_by_role("heading", name="Veiligheid in de stad")).to_be_visible()
+    expect(page.get_by_text("Stadsindex 2021")).to_be_visible()
+    assert page.evaluate("location.pathname") == "/" and "jaar=2021" in url(page)
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    assert page.title() == "Stad · Veiligheidsindex"
+
+    page.goto(server + f"/wijk?wijk={MIDDELLAND}&jaar=2021")
+    settle(page)
+    assert_no_page_not_found(page, "/wijk")
+    expect(page.get_by_role("heading", name="Middelland", exact=True)).to_be_visible()
+    expect(page.get_by_text("Index 2021")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "nl" and page.title() == "Wijk · Veiligheidsindex"
+
+    for path, title in (("prestaties", "Prestatieafspraken"), ("datakwaliteit", "Datakwaliteit"), ("methode", "Methode")):
+        page.goto(f"{server}/{path}")
+        settle(page)
+        assert_no_page_not_found(page, path)
+        expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+        assert page.evaluate("document.documentElement.lang") == "nl"
+
+    page.goto(server + "/bestaat-niet?jaar=2020")  # a wrong address lands on Stad, in Dutch
+    settle(page)
+    assert_no_page_not_found(page, "/bestaat-niet")
+    expect(page.get_by_text("Stadsindex 2020")).to_be_visible()
+    assert page.evaluate("location.pathname") == "/"
+
+
+def charts_drawn(page) -> list[dict]:
+    """Every chart once drawn: its accessible name and what a screen reader finds inside."""
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')]"
+                           ".every(c => c.querySelector('svg.marks path, canvas'))")
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(c => ({
+        role: c.getAttribute('role'), name: c.getAttribute('aria-label'),
+        inner: [...c.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))}))""")
+
+
+def test_every_chart_is_announced_in_dutch(server, page):
+    from dashboard.ui import CHART_DESCRIPTIONS, CHART_FALLBACK
+
+    for path, least in (("/", 3), (f"/wijk?wijk={SPANGEN}", 5)):
+        page.goto(server + path)
+        settle(page)
+        charts = charts_drawn(page)
+        assert len(charts) >= least, path
+        for chart in charts:
+            assert chart["role"] == "graphics-document"
+            assert chart["name"] and chart["name"] not in ("Vega visualization", CHART_FALLBACK), (path, chart)
+            assert any(text in chart["name"] for text in CHART_DESCRIPTIONS.values()), chart["name"]
+            assert not [t for t in chart["inner"] if t.startswith(("X-axis", "Y-axis", "Legend"))], (path, chart["inner"])
+
+
+# HTML elements in the page that stick out at the right or left without a box that scrolls them
+# (Streamlit's hover toolbar of an element sits outside it on purpose and is skipped).
+CUT_OFF = """() => {
+  const width = document.documentElement.clientWidth, cut = [];
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    if (el.closest('svg') || el.closest('[data-testid="stElementToolbar"]')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || (box.right <= width + 1 && box.left >= -1)) continue;
+    let up = el.parentElement, scrolls = false;
+    while (up && !scrolls) {
+      const style = getComputedStyle(up);
+      scrolls = ['auto', 'scroll'].includes(style.overflowX) && up.scrollWidth > up.clientWidth;
+      up = up.parentElement;
+    }
+    if (!scrolls) cut.push(`${el.tagName} ${(el.innerText || '').slice(0, 40)} ${Math.round(box.left)}–${Math.round(box.right)}`);
+  }
+  return cut;
+}"""
+
+
+def test_phone_layout(server, browser):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=PHONE, locale="nl-NL", is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(TIMEOUT_MS)
+    try:
+        for path, title in PAGE_PATHS.items():
+            phone.goto(f"{server}/{path}" + (f"?wijk={SPANGEN}" if path == "wijk" else ""))
+            settle(phone)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+            assert not phone.evaluate(CUT_OFF), (path, phone.evaluate(CUT_OFF)[:5])
+            # the sidebar stays closed: nothing covers the page
+            assert phone.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true", path
+            heading = phone.get_by_role("heading", name=title or "Spangen", exact=True)
+            expect(heading).to_be_visible()
+            if path in ("", "wijk"):
+                # year (and wijk) choice first, on the first screen, without opening the sidebar
+                choices = ["Jaar", "Wijk"] if path == "wijk" else ["Jaar"]
+                for label in choices:
+                    box = phone.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+                        has=phone.get_by_text(label, exact=True)).first
+                    expect(box).to_be_visible()
+                    assert box.bounding_box()["y"] + box.bounding_box()["height"] <= heading.bounding_box()["y"], label
+                assert heading.bounding_box()["y"] < PHONE["height"], path
+            screenshot(phone, f"{path or 'stad'}_390", **PHONE)
+        # the year choice at the top works like the one before it
+        phone.goto(server + "/")
+        settle(phone)
+        choose(phone, "Jaar", "2020")
+        expect(phone.get_by_text("Stadsindex 2020")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_screenshots_at_1400(server, browser):
+    """Every page at 1,400 px (tests/screenshots/*_1400.png), with nothing sticking out sideways."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    try:
+        for path in PAGE_PATHS:
+            tab.goto(f"{server}/{path}" + (f"?wijk={SPANGEN}" if path == "wijk" else ""))
+            settle(tab)
+            assert tab.evaluate("document.documentElement.scrollWidth") <= 1400, path
+            screenshot(tab, f"{path or 'stad'}_1400", width=1400)
+    finally:
+        context.close()
 
 
 # --------------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import streamlit as st
 
 from dashboard import data, ui
 from pipeline.presentation import BRON
-from pipeline.presentation import INDEX_DECIMALS, category_label, fmt_int, fmt_num
+from pipeline.presentation import (INDEX_DECIMALS, category_label, fmt_int, fmt_num, sensitivity_table,
+                                sensitivity_verdict_counts, sensitivity_years)
 
 marts = ui.load_or_stop()
 method = data.method(marts)
@@ -145,6 +146,36 @@ else:
 ui.dataframe(pl.DataFrame(weight_rows), hide_index=True, width=520)
 st.caption("Een deel dat ontbreekt (beleving heeft geen registraties) telt niet mee; de gewichten van de "
            "aanwezige delen worden dan herschaald.")
+
+# --- Sensitivity to the weighting (marts gevoeligheid, gevoeligheid_wijk; older publications lack them) -
+sensitivity_span = sensitivity_years(marts)
+if sensitivity_span:
+    st.subheader("Gevoeligheid voor de weging")
+    st.markdown(
+        "De index hangt af van keuzes die ook anders hadden gekund: hoe zwaar de enquête weegt tegenover de "
+        "registraties, en of alle thema's even zwaar tellen. Hieronder is de index opnieuw berekend met andere "
+        "verdedigbare keuzes, met dezelfde grenzen voor de categorieën.\n\n"
+        "- **Rangcorrelatie**: hoe gelijk de volgorde van de wijken blijft, van 1 (precies dezelfde volgorde) tot 0 "
+        "(geen verband). Vanaf ongeveer 0,9 is de volgorde vrijwel dezelfde.\n"
+        "- **Andere categorie**: hoeveel wijken met die keuze in een andere categorie vallen, en welke.\n"
+        "- Een **andere weging** telt mee voor het oordeel op de wijkpagina: valt een wijk met een van deze wegingen "
+        "in een andere categorie, dan staat daar *hangt af van de weging*, anders *robuust*. Een **aparte index** "
+        "(zoals Amsterdam die maakt: alleen registraties, slachtofferschap, overlast of onveiligheidsgevoel) meet "
+        "iets anders en telt voor dat oordeel niet mee.")
+    choice = st.columns([1, 4])[0].selectbox(
+        "Jaar", [str(y) for y in reversed(sensitivity_span)], key="gevoeligheid_jaar",
+        help="Het jaar waarvoor de andere keuzes worden vergeleken (standaard het laatste).")
+    sensitivity_year = int(choice)
+    counts = sensitivity_verdict_counts(marts, sensitivity_year)
+    if counts and sum(counts.values()):
+        st.markdown(f"In {sensitivity_year} valt **{counts['robuust']}** van de {sum(counts.values())} wijken met elke "
+                    f"andere weging in dezelfde categorie (*robuust*); bij **{counts['hangt_af_van_de_weging']}** "
+                    "hangt de categorie af van de weging.")
+    table = sensitivity_table(marts, sensitivity_year)
+    st.table(table.to_pandas().set_index("Variant"))  # static: long lists of wijken wrap, nothing is cut off
+    st.caption("Rangcorrelatie volgens Spearman met de officiële index, over de wijken met een index in dat jaar. "
+               "Bij 'Wijken met een andere categorie' staat eerst de officiële categorie, dan die met de andere keuze, "
+               "en dan de wijken die zo verschuiven.")
 
 # --- Uncertainty ------------------------------------------------------------------------------------
 NOT_INCLUDED = (

@@ -1,18 +1,23 @@
-"""Prestaties: every agreement with the gemeente's safety partners, its latest progress and,
-where measurable, whether the linked indicator is on track."""
+"""Prestaties: every agreement with the gemeente's safety partners, its latest progress, whether the
+linked indicator is on track, the index change of the wijk (or gebied) it is for and — when the
+publication has mart prestatie_effecten — whether it helped compared with similar wijken.
+
+The Stad page links here with ?filter=verslechterd (the wijken that got worse); ?wijken=<codes> sets
+the wijk filter; both are written back to the URL, so a selection can be shared as a link."""
 
 import polars as pl
 import streamlit as st
 
 from dashboard import data, ui
-from pipeline.presentation import (fmt_date, fmt_num, indicator_labels, level_label, on_track_text, status_label,
-                                theme_labels)
+from pipeline.presentation import (BETTER, EFFECT_KEY, EFFECT_LABELS, FILTER_PARAM, WORSE, changed_wijken, concerning_wijken,
+                                effect_counts, fmt_date, fmt_num, has_effects, indicator_labels, level_label,
+                                on_track_short, on_track_text, status_label, theme_labels, with_outcomes)
 
 marts = ui.load_or_stop()
 names = data.wijk_names(marts, marts.publication_id)
 themes = theme_labels(marts)
-frame = data.prestaties(marts)
 peil = data.peildatum(marts)
+effects_published = has_effects(marts)
 
 st.title("Prestatieafspraken")
 st.caption("Afspraken tussen de gemeente en haar veiligheidspartners, per wijk, gebied of voor de hele stad"
@@ -22,6 +27,49 @@ RAG_COLOURS = {"groen": "#1e8449", "oranje": "#d35400", "rood": "#c0392b"}
 STATUSES = data.method(marts)["prestaties"]["statuses"]
 STALE_MONTHS = data.method(marts)["prestaties"]["stale_months"]
 RUNNING = ("voorgesteld", "toegezegd", "in_uitvoering")  # not finished, not rejected
+ALL = "alle"
+CHANGE_FILTERS = {ALL: "Alle afspraken", WORSE: "Wijken die verslechterden", BETTER: "Wijken die verbeterden"}
+PARAM_FILTER, PARAM_WIJKEN = FILTER_PARAM, "wijken"  # ?filter=verslechterd&wijken=BU…,BU…
+
+
+
+def _from_url(param: str, key: str, valid: list[str], multi: bool, default) -> None:
+    """A link's ?filter=… / ?wijken=… (codes, repeated or comma-separated) sets the widget, once per
+    distinct link value, so the widget stays free to change; values not in the publication are ignored."""
+    raw = [v for part in st.query_params.get_all(param) for v in part.split(",") if v]
+    marker = f"_url_{param}"
+    if st.session_state.get(marker) != raw or key not in st.session_state:
+        st.session_state[marker] = raw
+        chosen = [v for v in raw if v in valid]
+        st.session_state[key] = chosen if multi else (chosen[0] if chosen else default)
+
+
+def _to_url(param: str, key: str, default) -> None:
+    """The widget's choice back into the URL (a shareable link); the default leaves the URL clean."""
+    value = st.session_state[key]
+    values = list(value) if isinstance(value, list) else ([] if value == default else [value])
+    st.session_state[f"_url_{param}"] = values
+    if values:
+        st.query_params[param] = values
+    else:
+        st.query_params.pop(param, None)
+
+
+# --- The change filter first: the question this page answers from the Stad page -------------------
+top = st.columns([1, 4], vertical_alignment="bottom")
+if "prestaties" not in ui.YEAR_PAGES:  # the sidebar has no year here: the change needs one
+    with top[0]:
+        ui.year_selector(marts)
+jaar = ui.selected_year()
+_from_url(PARAM_FILTER, "prestaties_filter", list(CHANGE_FILTERS), multi=False, default=ALL)
+with top[1]:
+    change_filter = st.segmented_control(
+        f"Verandering van de wijk van {jaar - 1} naar {jaar}", list(CHANGE_FILTERS), format_func=CHANGE_FILTERS.get,
+        required=True, wrap=True, key="prestaties_filter", on_change=_to_url, args=(PARAM_FILTER, "prestaties_filter", ALL),
+        help="Alleen de afspraken van de wijken waarvan de index aantoonbaar daalde (of steeg), zoals op de pagina "
+             "Stad, met de afspraken voor hun gebied. Afspraken voor de hele stad horen bij elke wijk en staan er "
+             "dan niet bij.")
+frame = with_outcomes(marts, data.prestaties(marts), jaar)
 
 # Filters: options come from the publication itself, so nothing outside it can be selected.
 wijk_options = sorted({c for c in frame.filter(pl.col("niveau") == "wijk").get_column("wijk_code").to_list()
@@ -33,7 +81,9 @@ theme_options = [t for t in themes if t in set(frame.get_column("thema").to_list
 status_options = [s for s in STATUSES if s in set(frame.get_column("status").to_list())]
 
 f1, f2, f3, f4, f5 = st.columns(5)
-sel_wijk = f1.multiselect("Wijk", wijk_options, format_func=lambda c: names.get(c, c), placeholder="Alle wijken")
+_from_url(PARAM_WIJKEN, "prestaties_wijken", wijk_options, multi=True, default=[])
+sel_wijk = f1.multiselect("Wijk", wijk_options, format_func=lambda c: names.get(c, c), placeholder="Alle wijken",
+                          key="prestaties_wijken", on_change=_to_url, args=(PARAM_WIJKEN, "prestaties_wijken", []))
 sel_gebied = f2.multiselect("Gebied", gebied_options, format_func=lambda c: gebied_names.get(c, c),
                             placeholder="Alle gebieden")
 sel_partner = f3.multiselect("Partner", partner_options, placeholder="Alle partners")
@@ -42,6 +92,10 @@ sel_status = f5.multiselect("Status", status_options, format_func=status_label, 
 only_stale = st.toggle(f"Alleen afspraken zonder voortgang in de laatste {STALE_MONTHS} maanden")
 
 shown = frame
+changed: list[str] = []
+if change_filter in (WORSE, BETTER):
+    changed = changed_wijken(marts, jaar, change_filter)
+    shown = concerning_wijken(shown, marts["wijken"], changed)
 for column, chosen in (("wijk_code", sel_wijk), ("gebied_code", sel_gebied), ("partner", sel_partner),
                        ("thema", sel_theme), ("status", sel_status)):
     if chosen:  # an empty choice means all
@@ -58,40 +112,70 @@ shown = shown.with_columns(
 ).sort("_loopt", pl.col("voortgang_verouderd").fill_null(False), "_rag", "_koers", "prestatie_id",
        descending=[True, True, False, False, False]).drop("_loopt", "_rag", "_koers")
 
-# --- Summary -------------------------------------------------------------------------------------
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Afspraken", shown.height)
+# --- Which wijken, when the change filter is on -----------------------------------------------------
+if change_filter in (WORSE, BETTER):
+    word = "onveiliger" if change_filter == WORSE else "veiliger"
+    if jaar - 1 not in data.years(marts):
+        st.info(f"Geen vergelijking mogelijk: {jaar} is het eerste jaar met cijfers. Kies een later jaar.")
+    elif not changed:
+        st.info(f"Geen enkele wijk werd in {jaar} aantoonbaar {word} dan in {jaar - 1}.")
+    else:
+        rows = {r["wijk_code"]: r for r in marts["wijk_index"].filter(pl.col("jaar") == jaar).iter_rows(named=True)}
+        listed = ", ".join(f"{ui.md(names.get(c, c))} ({fmt_num(rows[c]['verschil'], sign=True)})" for c in changed)
+        st.markdown(f"**{len(changed)} {'wijk' if len(changed) == 1 else 'wijken'}** werd{'en' if len(changed) > 1 else ''} "
+                    f"in {jaar} aantoonbaar {word} dan in {jaar - 1}: {listed}. Hieronder "
+                    f"{'haar' if len(changed) == 1 else 'hun'} afspraken en die voor "
+                    f"{'haar' if len(changed) == 1 else 'hun'} gebied: **{shown.height}**"
+                    f" {'afspraak' if shown.height == 1 else 'afspraken'}.")
+
+# --- Summary: only the agreements shown ---------------------------------------------------------
+counts = effect_counts(shown)
+c1, c2, c3, c4, *c5 = st.columns([0.8, 1.4, 1.3, 1.4, 1.5] if effects_published else [0.8, 1.4, 1.3, 1.4])
+c1.metric("Afspraken", shown.height, help="Het aantal afspraken hieronder (volgens de gekozen filters)."
+          + ("" if shown.height == frame.height else f" Alle afspraken samen: {frame.height}."))
 rag = shown.get_column("laatste_rag").value_counts()
 rag_counts = dict(rag.iter_rows()) if rag.height else {}
 no_report = shown.height - sum(rag_counts.get(k, 0) for k in RAG_COLOURS)
 with c2:
-    st.markdown("<div style='font-size:0.875rem'>Laatste voortgang</div><div style='font-size:1.6rem;margin-top:2px'>"
-                + " &nbsp; ".join(f"<span style='color:{RAG_COLOURS[k]}'>● {rag_counts.get(k, 0)}</span>"
-                                  for k in RAG_COLOURS)
-                + f" &nbsp; <span style='color:#999'>○ {no_report}"
-                  "</span></div>", unsafe_allow_html=True,
+    st.markdown("<div style='font-size:0.875rem'>Laatste voortgang</div>"
+                "<div style='font-size:1.45rem;margin-top:2px;white-space:nowrap'>"
+                + " ".join(f"<span style='color:{RAG_COLOURS[k]}'>●&nbsp;{rag_counts.get(k, 0)}</span>"
+                           for k in RAG_COLOURS)
+                + f" <span style='color:#999'>○&nbsp;{no_report}</span></div>", unsafe_allow_html=True,
                 help="Groen, oranje, rood volgens de laatste voortgangsrapportage; open rondje = nog geen rapportage.")
 measured = shown.filter(pl.col("op_koers").is_not_null())
 c3.metric("Meetbaar en op koers", f"{measured.filter(pl.col('op_koers')).height} van {measured.height}",
-          help="Afspraken met een indicator waarvan de gemeten waarde op of voor de lijn naar de streefwaarde ligt.")
+          help="Van de afspraken hieronder met een indicator: hoeveel liggen met de gemeten waarde op of voor de lijn "
+               "naar de streefwaarde.")
 c4.metric("Zonder recente voortgang", shown.filter(pl.col("voortgang_verouderd").fill_null(False)).height,
           help=f"Toegezegd of in uitvoering, maar al meer dan {STALE_MONTHS} maanden geen voortgangsrapportage.")
+if effects_published:
+    rest = ", ".join(f"{EFFECT_LABELS[k]}: {counts[k]}" for k in ("te_vroeg", "geen_vergelijking", "geen_gegevens")
+                     if counts.get(k))
+    c5[0].metric("Aantoonbaar beter dan elders", f"{counts.get('beter', 0)} van {counts['beoordeeld']}",
+                 help="Van de afspraken hieronder die met vergelijkbare wijken zonder zo'n afspraak te vergelijken "
+                      "zijn: bij hoeveel verbeterde de wijk (of het gebied) sinds de start aantoonbaar meer. Dat is een "
+                      "samenhang, geen bewijs dat de afspraak het verschil maakte."
+                      + (f" Niet te vergelijken: {rest}." if rest else ""))
 
 # --- Table ----------------------------------------------------------------------------------------
+CHANGE = f"Verandering {jaar}"
 rows = []
 for r in shown.to_dicts():
     rag = r.get("laatste_rag")
     rows.append({
         "Omschrijving": r["omschrijving"],
         "Voor": level_label(r["niveau"], r["gebied_of_wijk_naam"]),
+        CHANGE: ui.change_marker(r["change_short"], r["change_significant"], r["change"]),
+        EFFECT_KEY: r["effect_label"] or "–",
+        "Op koers": on_track_short(r),
+        "Voortgang": (f"● {rag}" if rag else "○ nog geen") + (" ⚠" if r.get("voortgang_verouderd") else ""),
         "Status": status_label(r["status"]),
-        "Voortgang": f"● {rag} ({fmt_date(r['laatste_voortgang'])})" if rag else "○ nog geen",
-        "Op koers": ("✓ " if r.get("op_koers") else "✗ " if r.get("op_koers") is False else "") + on_track_text(r),
-        "Signaal": "⚠ verouderd" if r.get("voortgang_verouderd") else "",
-        "Thema": themes.get(r["thema"], r["thema"]),
         "Partner": r["partner"],
     })
-columns = ("Omschrijving", "Voor", "Status", "Voortgang", "Op koers", "Signaal", "Thema", "Partner")
+columns = ["Omschrijving", "Voor", CHANGE, EFFECT_KEY, "Op koers", "Voortgang", "Status", "Partner"]
+if not effects_published:
+    columns.remove(EFFECT_KEY)
 table = pl.DataFrame(rows, schema={k: pl.String for k in columns}).to_pandas()
 
 
@@ -102,29 +186,62 @@ def _rag_style(text: str) -> str:
     return "color: #999"
 
 
+def _verdict_style(text: str) -> str:
+    return "color: #1e8449" if text.startswith("✓") else "color: #c0392b" if text.startswith("✗") else "color: #7a7a7a"
+
+
 styled = (table.style
           .map(_rag_style, subset=["Voortgang"])
-          .map(lambda t: "color: #1e8449" if t.startswith("✓") else "color: #c0392b" if t.startswith("✗")
-               else "color: #999", subset=["Op koers"])
-          .map(lambda t: "color: #b9770e; font-weight: 600" if t else "", subset=["Signaal"]))
+          .map(ui.change_style, subset=[CHANGE])
+          .map(_verdict_style, subset=[c for c in ("Op koers", EFFECT_KEY) if c in columns]))
+# Widths add up to the table's room at 1,400 px (940 px less the selection column): nothing is cut off.
 event = ui.dataframe(styled, hide_index=True, width="stretch", height=min(640, 38 + 35 * max(1, len(table))),
                      on_select="rerun", selection_mode="single-row", key="prestaties_tabel",
                      column_config={
-                         "Omschrijving": st.column_config.TextColumn(width=230),
+                         "Omschrijving": st.column_config.TextColumn(width=140 if effects_published else 200,
+                                                                     help="Selecteer een rij voor de hele tekst."),
                          "Voor": st.column_config.TextColumn(width=115),
-                         "Status": st.column_config.TextColumn(width=100),
-                         "Voortgang": st.column_config.TextColumn(width=140, help="Laatste voortgangsrapportage "
-                                                                  "(groen, oranje of rood) en de datum ervan."),
+                         CHANGE: st.column_config.TextColumn(
+                             width=120, help=f"Verandering van de index van {jaar - 1} naar {jaar} van de wijk (bij een "
+                                             "gebiedsafspraak: het gebied; bij de hele stad: de stad). ▲ veiliger / "
+                                             "▼ onveiliger: aantoonbaar, groter dan de onzekerheid van beide jaren "
+                                             "samen. 'niet aantoonbaar': het verschil valt binnen die onzekerheid."),
+                         EFFECT_KEY: st.column_config.TextColumn(
+                             width=125, help="Veranderde de wijk (of het gebied) sinds het jaar vóór de start meer dan "
+                                             "vergelijkbare wijken zonder zo'n afspraak? ✓ beter / ✗ slechter: "
+                                             "aantoonbaar, met het verschil in scorepunten. Een samenhang, geen bewijs. "
+                                             "De toelichting per afspraak staat onder de tabel."),
                          "Op koers": st.column_config.TextColumn(
-                             width=205, help="Gemeten waarde van de gekoppelde indicator tegenover de rechte lijn "
-                                             "van basiswaarde naar streefwaarde, in het laatste meetjaar."),
-                         "Signaal": st.column_config.TextColumn(
-                             width=90, help=f"Toegezegd of in uitvoering, maar meer dan {STALE_MONTHS} maanden geen voortgang."),
-                         "Thema": st.column_config.TextColumn(width=80),
-                         "Partner": st.column_config.TextColumn(width=135)})
+                             width=95, help="Gemeten waarde van de gekoppelde indicator tegenover de rechte lijn "
+                                            "van basiswaarde naar streefwaarde, in het laatste meetjaar (de waarden "
+                                            "staan bij de details)."),
+                         "Voortgang": st.column_config.TextColumn(
+                             width=80, help="Laatste voortgangsrapportage: groen, oranje of rood (de datum staat bij "
+                                            f"de details). ⚠ = toegezegd of in uitvoering, maar meer dan {STALE_MONTHS} "
+                                            "maanden geen voortgang."),
+                         "Status": st.column_config.TextColumn(width=105),
+                         "Partner": st.column_config.TextColumn(width=130 if effects_published else 180)})
 st.caption("Bovenaan staat wat aandacht vraagt: lopende afspraken met verouderde voortgang, rood, oranje of niet "
            "op koers. Selecteer een rij voor de details en de link naar de wijk. 'Op koers' geldt alleen voor "
            "meetbare afspraken op een wijk.")
+
+# --- Did it help: the sentence per agreement ---------------------------------------------------------
+if effects_published:
+    noted = shown.filter(pl.col("effect_note").is_not_null())
+    focused = change_filter in (WORSE, BETTER) or bool(sel_wijk) or shown.height <= 12
+    with st.expander(f"{EFFECT_KEY} De toelichting per afspraak ({noted.height})", expanded=focused):
+        if noted.height:
+            # the whole answer per agreement in one line, also where a phone shows only the table's first columns
+            st.markdown("\n".join(
+                f"- **{ui.md(r['omschrijving'])}** · {ui.md(r['partner'])} · "
+                f"{ui.md(level_label(r['niveau'], r['gebied_of_wijk_naam']))}"
+                + (f" · index {jaar - 1}→{jaar}: {ui.md(r['change_text'])}" if r["change_text"] else "")
+                + f" — *{ui.md(r['effect_label'])}*: {ui.md(r['effect_note'])}" for r in noted.iter_rows(named=True)))
+        else:
+            st.markdown("Geen van deze afspraken heeft een oordeel.")
+        st.caption("Vergeleken wordt de verandering sinds het jaar vóór de start met die van vergelijkbare wijken "
+                   "(zelfde wijktype of gebied) zonder zo'n afspraak. Dat is een samenhang, geen bewijs: ook iets "
+                   "anders kan het verschil maken. Zie Methode.")
 
 selected = event.selection.rows if event and event.selection else []
 if selected and 0 <= selected[0] < shown.height:
@@ -133,14 +250,21 @@ if selected and 0 <= selected[0] < shown.height:
         st.markdown(f"**{ui.md(r['omschrijving'])}** — {ui.md(r['partner'])} ({ui.md(r['prestatie_id'])})")
         details = [f"Status: {status_label(r['status'])}", f"Thema: {themes.get(r['thema'], r['thema'])}",
                    f"Soort: {r['soort']}", f"Prioriteit: {r['prioriteit']}",
-                   "Extra inzet" if r.get("additioneel") else "Reguliere inzet"]
+                   "Extra inzet" if r.get("additioneel") else "Reguliere inzet",
+                   f"Looptijd: {fmt_date(r['startdatum'])} t/m {fmt_date(r['einddatum'])}"]
         st.markdown(ui.md(" · ".join(details)))
         if r.get("is_meetbaar"):
             label = indicator_labels(marts).get(r["indicator"], r["indicator"])
             st.markdown(ui.md(f"Indicator: {label} — van {fmt_num(r['basiswaarde'])} "
-                              f"naar {fmt_num(r['streefwaarde'])}; {on_track_text(r)}."))
+                              f"naar {fmt_num(r['streefwaarde'])}; op koers: {on_track_text(r)}."))
         if r.get("laatste_toelichting"):
-            st.markdown(ui.md(f"Laatste voortgang ({fmt_date(r['laatste_voortgang'])}): {r['laatste_toelichting']}"))
+            st.markdown(ui.md(f"Laatste voortgang ({r['laatste_rag']}, {fmt_date(r['laatste_voortgang'])}): "
+                              f"{r['laatste_toelichting']}"))
+        if r["change_text"]:
+            st.markdown(ui.md(f"Index van {level_label(r['niveau'], r['gebied_of_wijk_naam'])} van {jaar - 1} naar "
+                              f"{jaar}: {r['change_text']}."))
+        if r.get("effect_note"):
+            st.markdown(f"{EFFECT_KEY} {ui.md(r['effect_label'])}: {ui.md(r['effect_note'])}")
         if r["niveau"] == "wijk" and r["wijk_code"] in names:
             st.page_link(ui.page("wijk"), label=f"Naar de wijkpagina van {ui.md(names[r['wijk_code']])}",
                          icon=":material/arrow_forward:",

@@ -1,13 +1,15 @@
 """Stad: the city index, wijken per category, the map (real boundaries when the publication has
-wijk_geometrie, else the tile map) and the ranking of one year."""
+wijk_geometrie, else the tile map), the wijken that changed demonstrably — each a link to its wijk
+page, each list a link to the Prestaties page on their agreements — and the ranking of one year."""
 
 
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, templates, ui
-from pipeline.presentation import (all_wijken_filename, all_wijken_frame, category_label, fmt_int, fmt_num,
-                                headline, indicative_note, indicative_threshold, join_interval, to_dutch_csv)
+from pipeline.presentation import (BETTER, FILTER_PARAM, WORSE, all_wijken_filename, all_wijken_frame, category_label,
+                                fmt_int, fmt_num, headline, indicative_note, indicative_threshold, join_interval,
+                                to_dutch_csv)
 from pipeline.presentation.maps import not_on_map_note, wijk_geometry, without_geometry, without_tile
 
 marts = ui.load_or_stop()
@@ -107,6 +109,7 @@ with left:
         ui.show_chart(charts.with_data(templates.tile_map(marts), {"tiles": charts.tile_data(year_rows)}),
                       key="stad_kaart", on_select=_open_from_map, selection_mode="wijk",
                       width="content")  # fixed tile size: the names must stay readable
+        ui.fit_on_phone("stad_kaart", templates.tile_grid(marts)[0] * charts.TILE)
         st.caption("Schematische kaart: elk vakje is een wijk, ongeveer op zijn plek in de stad, gekleurd naar "
                    "categorie. Klik op een wijk om de wijkpagina te openen.")
         note = not_on_map_note(without_tile(year_rows))
@@ -126,19 +129,26 @@ with right:
                     f"Bij de andere {compared - changed.height} wijken is de verandering **niet aantoonbaar**: ze valt "
                     "binnen de onzekerheidsmarge. Dat betekent niet dat er niets veranderde, wel dat de cijfers het "
                     "niet kunnen laten zien; in de rangorde staat per wijk vanaf welk verschil het wel zou kunnen.")
-        badge = ui.indicatief_badge(marts)
-        for title, frame, colour, mark in (("Veiliger geworden", better, "#1e8449", ui.UP),
-                                           ("Onveiliger geworden", worse, "#c0392b", ui.DOWN)):
-            if frame.height:
-                st.markdown(f"**{title}**")
-                ordered = frame.sort(pl.col("Verschil met vorig jaar").str.replace(",", ".").cast(pl.Float64),
-                                     descending=frame is better)
-                st.markdown("\n".join(
-                    f"- <span style='color:{colour}'>{mark} {r['Verschil met vorig jaar']}</span> "
-                    f"{ui.md(r['Wijk'])} <span style='color:#888'>(nu {r['Index']}, "
-                    f"{ui.md(r['Categorie'].lower())})</span>"
-                    + (f" {badge}" if r["Indicatief"] == "ja" else "")
-                    for r in ordered.iter_rows(named=True)), unsafe_allow_html=True)
+        # Worse first (the question a bestuurder asks); each wijk opens its page, and one link per list
+        # opens the Prestaties page on the agreements of these wijken (and their gebied).
+        for title, frame, colour, mark, direction in (("Onveiliger geworden", worse, "red", ui.DOWN, WORSE),
+                                                      ("Veiliger geworden", better, "green", ui.UP, BETTER)):
+            if not frame.height:
+                continue
+            st.markdown(f"**{title}**")
+            ordered = frame.sort(pl.col("Verschil met vorig jaar").str.replace(",", ".").cast(pl.Float64),
+                                 descending=frame is better)
+            for r in ordered.iter_rows(named=True):
+                note = " · indicatief" if r["Indicatief"] == "ja" else ""
+                st.page_link(ui.page("wijk"), icon=":material/chevron_right:",
+                             label=f":{colour}[{mark} {ui.md(r['Verschil met vorig jaar'])}] {ui.md(r['Wijk'])} "
+                                   f":gray[(nu {ui.md(r['Index'])}, {ui.md(r['Categorie'].lower())}{note})]",
+                             query_params={ui.PARAM_WIJK: r["Wijkcode"], ui.PARAM_JAAR: str(jaar)},
+                             help=indicative_note(marts) if note else None)
+            st.page_link(ui.page("prestaties"), label="Bekijk de afspraken van deze wijken",
+                         icon=":material/handshake:", query_params={FILTER_PARAM: direction, ui.PARAM_JAAR: str(jaar)},
+                         help="De prestatieafspraken van deze wijken en hun gebied, met de verandering van de index "
+                              "en of de afspraak geholpen heeft.")
 
 st.divider()
 with st.container():
@@ -163,24 +173,42 @@ with st.container():
               .map(ui.change_style, subset=["Verandering"]))
     ui.dataframe(styled, hide_index=True, height=min(420, 38 + 35 * len(table)), width="stretch",
                  key="stad_rangorde", on_select=_open_from_table, selection_mode="single-row",
+                 # widths add up to the table's room at 1,400 px (940 px less the selection column)
                  column_config={
-                     "Rang": st.column_config.TextColumn(width="small"),
-                     "Index": st.column_config.TextColumn(width="small"),
-                     "Let op": st.column_config.TextColumn(width="small", help=indicative_note(marts)),
+                     "Rang": st.column_config.TextColumn(width=45),
+                     "Wijk": st.column_config.TextColumn(width=145),
+                     "Index": st.column_config.TextColumn(width=50),
+                     "Let op": st.column_config.TextColumn(width=75, help=indicative_note(marts)),
+                     "Categorie": st.column_config.TextColumn(width=105),
                      "Verandering": st.column_config.TextColumn(
-                         width="large",
+                         width=270 if any_indicative else 345,
                          help=f"Verschil met {jaar - 1}. ▲/▼ = aantoonbaar (groter dan de onzekerheid van beide jaren "
                               "samen). Grijs = niet aantoonbaar veranderd; erbij staat vanaf welk verschil een "
                               "verandering wel aantoonbaar zou zijn geweest."),
+                     "95%-interval": st.column_config.TextColumn(width=90),
+                     "Gebied": st.column_config.TextColumn(width=130),
                  })
     st.caption("Hoogste index (veiligst) bovenaan. ▲ ▼ = aantoonbare verandering; grijs = niet aantoonbaar "
                "veranderd (het verschil valt binnen de onzekerheidsmarge)."
                + (" 'indicatief' = minder dan " f"{indicative_threshold(marts)} respondenten: de onzekerheid is "
                   "groter dan het interval laat zien." if any_indicative else "")
                + " Klik op een rij om de wijk te openen.")
-    st.download_button(f"Download alle wijken {jaar} (CSV voor Excel)", data=to_dutch_csv(ranking),
-                       file_name=all_wijken_filename(jaar), mime="text/csv", on_click="ignore",
-                       icon=":material/download:", key="download_alle_wijken")
+    downloads = st.columns(3)
+    downloads[0].download_button(f"Download alle wijken {jaar} (CSV voor Excel)", data=to_dutch_csv(ranking),
+                                 file_name=all_wijken_filename(jaar), mime="text/csv", on_click="ignore",
+                                 icon=":material/download:", key="download_alle_wijken", width="stretch")
+    if data.export_available("scorecard_xlsx"):  # built only when clicked (a callable), in its own thread
+        downloads[1].download_button(f"Alle wijken {jaar} als Excel (.xlsx)",
+                                     data=lambda: data.all_wijken_xlsx(marts, jaar),
+                                     file_name=all_wijken_filename(jaar, "xlsx"), mime=data.XLSX_MIME,
+                                     on_click="ignore", icon=":material/table_view:", key="download_alle_wijken_xlsx",
+                                     width="stretch")
+    if data.export_available("scorecard_pdf"):
+        downloads[2].download_button(f"Scorekaarten alle wijken {jaar} (PDF)",
+                                     data=lambda: data.booklet_pdf(marts, jaar),
+                                     file_name=all_wijken_filename(jaar, "pdf"), mime=data.PDF_MIME,
+                                     on_click="ignore", icon=":material/picture_as_pdf:", key="download_boekje",
+                                     width="stretch", help="Eén A4-pagina per wijk, om mee te nemen naar een overleg.")
 
 goto = st.session_state.pop("_goto_wijk", None)
 if goto in codes:

@@ -1,18 +1,21 @@
-"""Wijk: one wijk's index over time with its prestaties, its themes, what drove the change,
-how it compares, and its monthly police and meldingen figures."""
+"""Wijk: the wijk choice first, then its headline (with whether its category depends on the
+weighting), the downloads, its index over time with its prestaties and — right after — those
+agreements with status, on track and "did it help?"; then its themes, what drove the change, how it
+compares, and its monthly police and meldingen figures."""
 
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, templates, ui
-from pipeline.presentation import (fmt_int, headline, index_row, indicative_note, indicative_threshold, join_interval,
-                                prestaties_display, scorecard_filename, scorecard_rows, theme_frame, theme_values, to_dutch_csv,
-                                wijk_prestaties)
+from pipeline.presentation import (EFFECT_KEY, fmt_int, has_effects, headline, index_row, indicative_note,
+                                indicative_threshold, join_interval, on_track_short, prestaties_display, scorecard_filename,
+                                scorecard_rows, theme_frame, theme_values, to_dutch_csv, wijk_prestaties, wijk_sensitivity,
+                                with_outcomes)
 
 marts = ui.load_or_stop()
 jaar = ui.selected_year()
 
-top_left, top_right = st.columns([2, 3], vertical_alignment="bottom")
+top_left, _ = st.columns([2, 3], vertical_alignment="bottom")
 with top_left:
     wijk = ui.wijk_selector(marts)
 info = data.wijk_info(marts, wijk)
@@ -55,10 +58,34 @@ else:
                     "onzekerheid is groter dan het 95%-interval laat zien. Lees de cijfers van dit jaar als een "
                     "aanwijzing, niet als een vaststelling.</span>", unsafe_allow_html=True)
 
-with top_right:
-    st.download_button(f"Download scorekaart {ui.md(name)} {jaar} (CSV)", data=to_dutch_csv(scorecard_rows(marts, wijk, jaar)),
-                       file_name=scorecard_filename(marts, wijk, jaar), mime="text/csv", on_click="ignore",
-                       icon=":material/download:", key="download_scorekaart")
+# --- Sensitivity to the weighting (mart gevoeligheid_wijk, when published) -----------------------------
+sensitivity = wijk_sensitivity(marts, wijk, jaar, name) if row.get("index") is not None else None
+if sensitivity:
+    robust = sensitivity["oordeel"] == "robuust"
+    # inline HTML in a paragraph (not an HTML block), so ui.md keeps the wijk's name literal text
+    st.markdown(f"<span style='font-size:0.9rem;color:#444'>Categorie en weging: "
+                f"<span style='background:{'#e3f1e6' if robust else '#fdebd0'};color:{'#1e5631' if robust else '#7e5109'};"
+                f"padding:1px 8px;border-radius:8px;font-weight:600;white-space:nowrap'>{ui.md(sensitivity['label'])}"
+                f"</span> {ui.md(sensitivity['uitleg'])}</span>", unsafe_allow_html=True)
+
+# --- Downloads: the scorecard as CSV, Excel and PDF ---------------------------------------------------
+downloads = st.columns(3)
+downloads[0].download_button(f"Download scorekaart {ui.md(name)} {jaar} (CSV)",
+                             data=to_dutch_csv(scorecard_rows(marts, wijk, jaar)),
+                             file_name=scorecard_filename(marts, wijk, jaar), mime="text/csv", on_click="ignore",
+                             icon=":material/download:", key="download_scorekaart", width="stretch")
+if data.export_available("scorecard_xlsx"):  # built only when clicked (a callable), in its own thread
+    downloads[1].download_button("Scorekaart als Excel (.xlsx)",
+                                 data=lambda: data.scorecard_xlsx(marts, wijk, jaar),
+                                 file_name=scorecard_filename(marts, wijk, jaar, "xlsx"), mime=data.XLSX_MIME,
+                                 on_click="ignore", icon=":material/table_view:", key="download_scorekaart_xlsx",
+                                 width="stretch")
+if data.export_available("scorecard_pdf"):
+    downloads[2].download_button("Scorekaart als PDF (A4)",
+                                 data=lambda: data.scorecard_pdf(marts, wijk, jaar),
+                                 file_name=scorecard_filename(marts, wijk, jaar, "pdf"), mime=data.PDF_MIME,
+                                 on_click="ignore", icon=":material/picture_as_pdf:", key="download_scorekaart_pdf",
+                                 width="stretch", help="Eén A4-pagina om mee te nemen naar een overleg.")
 
 # --- Trend with prestaties -----------------------------------------------------------------------
 years = data.years(marts)
@@ -86,6 +113,53 @@ if all_prestaties.height:
                "omschrijving en voortgang.")
 else:
     st.caption("Er zijn geen prestatieafspraken voor deze wijk, haar gebied of de hele stad.")
+
+# --- The agreements of this wijk, its gebied and the city: status, on track, did it help --------------
+st.subheader(f"Prestatieafspraken die in {jaar} liepen")
+running = wijk_prestaties(marts, wijk, jaar)
+if running.height:
+    effects = has_effects(marts)
+    outcomes = with_outcomes(marts, running, jaar)
+    shown = prestaties_display(running, marts).with_columns(  # the scorecard's strings, plus what fits a column
+        pl.Series("Op koers", [on_track_short(r) for r in running.iter_rows(named=True)], dtype=pl.String),
+        pl.Series(EFFECT_KEY, [v or "–" for v in outcomes.get_column("effect_label").to_list()], dtype=pl.String),
+        pl.when(pl.col("Voortgang verouderd") == "ja").then(pl.col("Status") + " ⚠").otherwise(pl.col("Status"))
+        .alias("Status"))
+    columns = ["Omschrijving", "Voor", "Status", "Laatste voortgang", "Op koers", EFFECT_KEY, "Partner"]
+    if not effects:
+        columns.remove(EFFECT_KEY)
+    table = shown.select(columns).to_pandas()
+
+    def verdict(text: str) -> str:
+        return "color: #1e8449" if text.startswith("✓") else "color: #c0392b" if text.startswith("✗") else "color: #7a7a7a"
+
+    # widths add up to the page's 940 px at 1,400 px: every column visible
+    ui.dataframe(table.style.map(verdict, subset=[c for c in ("Op koers", EFFECT_KEY) if c in columns]),
+                 hide_index=True, width="stretch",
+                 column_config={"Omschrijving": st.column_config.TextColumn(width=200 if effects else 260),
+                                "Voor": st.column_config.TextColumn(width=115),
+                                "Status": st.column_config.TextColumn(
+                                    width=105, help="⚠ = lopende afspraak zonder recente voortgangsrapportage."),
+                                "Laatste voortgang": st.column_config.TextColumn(width=140),
+                                "Op koers": st.column_config.TextColumn(
+                                    width=95, help="De gemeten waarde tegenover de rechte lijn van basiswaarde naar "
+                                                   "streefwaarde (de getallen staan op de pagina Prestaties)."),
+                                EFFECT_KEY: st.column_config.TextColumn(
+                                    width=125, help="Veranderde de wijk (of het gebied) sinds het jaar vóór de start "
+                                                    "meer dan vergelijkbare wijken zonder zo'n afspraak? De toelichting "
+                                                    "staat onder de tabel. Een samenhang, geen bewijs."),
+                                "Partner": st.column_config.TextColumn(width=160 if effects else 225)})
+    st.caption("Afspraken voor deze wijk, haar gebied en de hele stad. 'Op koers' vergelijkt de gemeten waarde "
+               "met de rechte lijn van basiswaarde naar streefwaarde.")
+    noted = outcomes.filter(pl.col("effect_note").is_not_null())
+    if effects and noted.height:
+        with st.expander(f"{EFFECT_KEY} De toelichting per afspraak ({noted.height})", expanded=noted.height <= 6):
+            st.markdown("\n".join(f"- **{ui.md(r['omschrijving'])}** — *{ui.md(r['effect_label'])}*: "
+                                  f"{ui.md(r['effect_note'])}" for r in noted.iter_rows(named=True)))
+            st.caption("Vergeleken wordt de verandering sinds het jaar vóór de start met die van vergelijkbare wijken "
+                       "zonder zo'n afspraak. Dat is een samenhang, geen bewijs: ook iets anders kan het verschil maken.")
+else:
+    st.caption(f"Geen prestatieafspraken die in {jaar} liepen.")
 
 # --- Themes and drivers ----------------------------------------------------------------------------
 theme_numbers = theme_values(marts, wijk, jaar)
@@ -155,21 +229,3 @@ with right:
                                        {"months": charts.monthly_data(reports)}), width="content")
     st.caption("Meldingen per maand (licht) en het gemiddelde over 12 maanden (donker); geannuleerde meldingen "
                "tellen niet mee. Elke soort heeft een eigen schaal.")
-
-# --- Prestaties table ------------------------------------------------------------------------------
-st.subheader(f"Prestatieafspraken die in {jaar} liepen")
-current = prestaties_display(wijk_prestaties(marts, wijk, jaar), marts)
-if current.height:
-    # the scorecard's strings, most telling columns first
-    ui.dataframe(current.select("Omschrijving", "Voor", "Status", "Laatste voortgang", "Op koers",
-                                "Voortgang verouderd", "Thema", "Partner", "Looptijd"),
-                 hide_index=True, width="stretch",
-                 column_config={"Omschrijving": st.column_config.TextColumn(width=280),
-                                "Laatste voortgang": st.column_config.TextColumn(width=150),
-                                "Op koers": st.column_config.TextColumn(width=230),
-                                "Voortgang verouderd": st.column_config.TextColumn(
-                                    "Verouderd", width=90, help="Lopende afspraak zonder recente voortgangsrapportage.")})
-    st.caption("Afspraken voor deze wijk, haar gebied en de hele stad. 'Op koers' vergelijkt de gemeten waarde "
-               "met de rechte lijn van basiswaarde naar streefwaarde.")
-else:
-    st.caption(f"Geen prestatieafspraken die in {jaar} liepen.")

@@ -7,8 +7,15 @@ Dutch, build the display tables, write CSV for Excel. The dashboard imports this
                (survey measurements on fewer than min_respondents valid answers suppressed), ...
   export       to_dutch_csv, export_scorecard, export_all_wijken, neutralise(_frame) against formula injection
   labels       Dutch texts for reason, quarantine and source codes; quarantaine_waarde hides respondent ids
+  agreements   from change to agreements: the change of an agreement's area, its "did it help?" verdict
+               (prestatie_effecten) and the sensitivity to the weighting (gevoeligheid*), when published
 """
 
+from pipeline.presentation.agreements import (BETTER, EFFECT_KEY, EFFECT_LABELS, FILTER_PARAM, NOT_RUN, WORSE,
+                                              area_changes, change_cell, changed_wijken, concerning_wijken,
+                                              effect_counts, effect_label, has_effects, on_track_short,
+                                              sensitivity_table, sensitivity_verdict_counts, sensitivity_years,
+                                              wijk_sensitivity, with_outcomes)
 from pipeline.presentation.export import (all_wijken_filename, export_all_wijken, export_scorecard, neutralise,
                                           neutralise_frame, scorecard_filename, to_dutch_csv)
 from pipeline.presentation.formatting import (CONTRIBUTION_DECIMALS, INDEX_DECIMALS, INTERVAL_DASH, MAX_DECIMALS,

@@ -1,7 +1,7 @@
 """Monte Carlo coverage benchmark of the published uncertainty (METHOD.md "Uncertainty" and "Method v2").
 
 A simulated city with known true parameters is surveyed and counted R times; every replicate goes
-through the project's own SQL models (sql/intermediate + the marts wijk_index and stad_index, run with
+through the project's own SQL models (sql/intermediate + the marts wijk_index and gemeente_index, run with
 pipeline.models.runner.build_model), once under method v1 and once under v2. The variance formulas are
 not repeated here: this file only makes data, computes the *true* index (the method applied to the
 true parameters, scored with the μ, σ the run calibrated) and counts how often the published
@@ -35,18 +35,18 @@ The simulated world (all parameters in WorldParams; printed by the bench)
 
 How it runs
 -----------
-Replicates sit side by side in one in-memory DuckDB as distinct wijken (wijk code BU<r><w>, gebied
-code R<r>), in batches of --batch-size replicates. The bench makes the stg_* tables the intermediate
+Replicates sit side by side in one in-memory DuckDB as distinct wijken (wijk code BU<r><w>, so gemeente
+GM<r>; gebied code R<r>), in batches of --batch-size replicates. The bench makes the stg_* tables the intermediate
 models read (stg_areas, stg_bevolking, stg_politie, stg_meldingen, stg_enquete, stg_enquete_answers);
 answer validity and "yes" come from method_survey_answers and whether a melding counts from
 method_meldingen_status, as in the real staging. respondent_id is a BIGINT here (VARCHAR in the
 pipeline): the models only join and group on it, and integers halve the time of int_variance. Then
-every model that wijk_index and stad_index read, directly or not, down to staging, is built with
+every model that wijk_index and gemeente_index read, directly or not, down to staging, is built with
 pipeline.models.runner.build_model in ordered_models() order; the file-bookkeeping models
 int_quarantine and int_file_account (they read base_* and raw_files) are not needed and not run. The base-year calibration pools every replicate-wijk
-of a batch, so μ and σ are essentially fixed, as METHOD.md v2 treats them. The city index is the mart
-stad_index run once per batch on a view of wijk_index that moves every replicate's years
-10·r further (the SQL groups by jaar and compares with jaar − 1), read back per replicate. Random streams are
+of a batch (the method calibrates over the whole publication), so μ and σ are essentially fixed, as
+METHOD.md v2 treats them. The city index of a replicate is its gemeente's row of the mart gemeente_index
+(computed as stad_index, which is the total over all replicates). Random streams are
 numpy default_rng([seed, ...]) per world and per replicate, so the figures depend only on --seed and
 --replicates (and, through the pooled μ, σ, very slightly on --batch-size).
 
@@ -87,9 +87,9 @@ DEFAULT_BATCH = 20
 METHODS = ("v1", "v2")
 TARGET_COVERAGE = (0.93, 0.96)
 TARGET_FALSE_ALARM = (0.035, 0.065)
-# The marts whose closure is run per batch (stad_index last, on a view of wijk_index: run_models).
+# The marts whose closure is run per batch: one replicate is one gemeente, its city index a gemeente_index row.
 WIJK_TARGET = "wijk_index"
-CITY_TARGET = "stad_index"
+CITY_TARGET = "gemeente_index"
 
 
 @dataclass(frozen=True)
@@ -288,7 +288,7 @@ def simulate(world: World, replicates, seed: int = SEED, exact: bool = False,
 
 
 def benchmark_models() -> list[runner.SqlModel]:
-    """The non-staging models wijk_index and stad_index need, in build order (staging is simulated)."""
+    """The non-staging models wijk_index and gemeente_index need, in build order (staging is simulated)."""
     models = runner.discover_models()
     needed: set[str] = set()
 
@@ -341,7 +341,8 @@ def load_staging(con: duckdb.DuckDBPyConnection, world: World, batch: Batch) -> 
 
     con.execute("""CREATE OR REPLACE TABLE stg_areas AS
         SELECT wijk_code, 'Wijk ' || wijk AS wijk_naam, gebied_code, 'Replicaat ' || replicate AS gebied_naam,
-               'simulatie' AS wijktype, wijk AS tile_x, replicate AS tile_y
+               'simulatie' AS wijktype, wijk AS tile_x, replicate AS tile_y,
+               'GM' || lpad(CAST(replicate AS VARCHAR), 4, '0') AS gemeente_code, NULL::VARCHAR AS gemeente_naam
         FROM sim_areas""")
     con.execute("""CREATE OR REPLACE TABLE stg_bevolking AS
         SELECT y.jaar, a.wijk_code, CAST(a.population AS BIGINT) AS inwoners FROM sim_areas a CROSS JOIN sim_years y""")
@@ -393,31 +394,19 @@ class RunResult:
 
 
 def run_models(con: duckdb.DuckDBPyConnection) -> RunResult:
-    """Build wijk_index (with everything it reads) for the whole batch, then stad_index for every replicate."""
-    models = benchmark_models()
-    city_model = next(m for m in models if m.name == CITY_TARGET)
-    for model in models:
-        if model.name != CITY_TARGET:
-            runner.build_model(con, model)
+    """Build wijk_index and gemeente_index (with everything they read) for the whole batch: one
+    city index per replicate (its gemeente), its change within itself."""
+    for model in benchmark_models():
+        runner.build_model(con, model)
     wijk = con.sql("""
         SELECT a.replicate, a.wijk, w.jaar, w."index", w.ci_laag, w.ci_hoog, w.se, w.verschil_significant,
                w.respondenten
         FROM wijk_index w JOIN sim_areas a USING (wijk_code) ORDER BY a.replicate, a.wijk, w.jaar""").pl()
     calibration = {ind: (mu, sigma) for ind, mu, sigma in
                    con.execute("SELECT indicator, mu, sigma FROM int_calibration").fetchall()}
-    # stad_index sums over every wijk of a jaar and compares with jaar - 1. Shifting each replicate's
-    # years 10 apart gives every replicate its own city index in one run, its change within itself.
-    con.execute("ALTER TABLE wijk_index RENAME TO sim_wijk_index_all")
-    con.execute("""CREATE VIEW wijk_index AS
-        SELECT w.* REPLACE (w.jaar + 10 * a.replicate AS jaar)
-        FROM sim_wijk_index_all w JOIN sim_areas a USING (wijk_code)""")
-    runner.build_model(con, city_model)
-    y0 = con.execute("SELECT min(jaar) FROM sim_wijk_index_all").fetchall()[0][0]
-    city = con.sql(f"""SELECT (jaar - {y0}) // 10 AS replicate, jaar - 10 * ((jaar - {y0}) // 10) AS jaar,
-                              "index", se, ci_laag, ci_hoog, verschil_significant, wijken
-                       FROM stad_index ORDER BY replicate, jaar""").pl()
-    con.execute("DROP VIEW wijk_index")
-    con.execute("ALTER TABLE sim_wijk_index_all RENAME TO wijk_index")
+    city = con.sql("""SELECT CAST(substr(gemeente_code, 3) AS BIGINT) AS replicate, jaar,
+                             "index", se, ci_laag, ci_hoog, verschil_significant, wijken
+                      FROM gemeente_index ORDER BY replicate, jaar""").pl()
     return RunResult(wijk, city, calibration)
 
 

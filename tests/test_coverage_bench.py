@@ -46,7 +46,7 @@ def small_run(world, methods):
 def test_bench_runs_the_variance_models():
     names = {m.name for m in cb.benchmark_models()}
     assert {"int_calibration", "int_indicator_scores", "int_indicator_weights", "int_respondent_influence",
-            "int_variance", "int_theme_scores", "wijk_index", "stad_index"} <= names
+            "int_variance", "int_theme_scores", "wijk_index", "int_city_index", "gemeente_index"} <= names
     assert all(m.layer != "staging" for m in cb.benchmark_models())
 
 

@@ -19,16 +19,22 @@ def calibration_gate(con: duckdb.DuckDBPyConnection) -> tuple[bool, str]:
         return False, ("Kalibratie onmogelijk: er is geen jaar waarin politie, meldingen, enquête en bevolking "
                        "alle gegevens hebben en het politiejaar compleet is. Kies een basisjaar met --base-year.")
     minimum = con.execute("SELECT min_calibration_values FROM method_params").fetchall()[0][0]
+    # Calibrated per gemeente, every gemeente needs its own values: the message names the gemeente.
     bad = con.execute(
-        "SELECT indicator, n, sigma FROM int_calibration WHERE n < ? OR sigma IS NULL OR sigma = 0 "
-        "ORDER BY indicator", [minimum]).fetchall()
+        "SELECT indicator, n, sigma, gemeente_code FROM int_calibration WHERE n < ? OR sigma IS NULL OR sigma = 0 "
+        "ORDER BY gemeente_code NULLS FIRST, indicator", [minimum]).fetchall()
     if bad:
-        details = "; ".join(f"{ind}: {n} waarde(n), sigma {'-' if s is None else f'{s:.4g}'}" for ind, n, s in bad)
+        details = "; ".join(f"{ind}{f' in gemeente {gm}' if gm else ''}: {n} waarde(n), "
+                            f"sigma {'-' if s is None else f'{s:.4g}'}" for ind, n, s, gm in bad)
         return False, (f"Kalibratiefout in basisjaar {base[0]}: te weinig waarden (minimaal {minimum}) of geen "
                        f"spreiding voor indicator {details}. {_likely_cause(con, base[0])}De run stopt; kies een "
                        "ander basisjaar of controleer de bronnen.")
-    n = con.execute("SELECT count(*) FROM int_calibration").fetchall()[0][0]
-    return True, f"Basisjaar {base[0]}: {n} indicatoren gekalibreerd (elk minimaal {minimum} waarden, sigma > 0)."
+    n, groups = con.execute("SELECT count(DISTINCT indicator), count(DISTINCT gemeente_code) FROM int_calibration").fetchall()[0]
+    if n == 0:  # per gemeente without a single wijk: nothing was calibrated
+        return False, "Kalibratie onmogelijk: areas/ heeft geen enkele wijk om over te kalibreren."
+    over = f"per gemeente ({groups} gemeenten)" if groups else "over alle wijken van de publicatie"
+    return True, (f"Basisjaar {base[0]}: {n} indicatoren gekalibreerd {over} "
+                  f"(elk minimaal {minimum} waarden, sigma > 0).")
 
 
 def _likely_cause(con: duckdb.DuckDBPyConnection, year: int) -> str:

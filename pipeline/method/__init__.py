@@ -19,6 +19,8 @@ from pipeline.method.reference import DATA_DIR, read_reference
 METHOD_DIR = Path(__file__).parent
 METHODS = {"v1": "method_v1.toml", "v2": "method_v2.toml"}
 DEFAULT_METHOD = "v2"
+# [calibration] scope: one scale over all wijken of the publication, or one per gemeente.
+CALIBRATION_SCOPES = ("publication", "gemeente")
 
 
 class MethodError(Exception):
@@ -83,6 +85,7 @@ def method_tables(method: dict, base_year: int | None = None) -> dict[str, pl.Da
         "indicative_below": None,  # v1 does not mark figures as indicatief
         **method["params"],
         "variance_estimator": method["uncertainty"]["estimator"],
+        "calibration_scope": method["calibration"]["scope"],
         **method["plausibility"],
         "stale_months": method["prestaties"]["stale_months"],
         "min_priority": method["prestaties"]["min_priority"],
@@ -214,6 +217,9 @@ def _validate(method: dict, indicators: pl.DataFrame, themes: pl.DataFrame) -> N
         raise MethodError(f"Methodeconfiguratie: onbekende antwoordschaal {sorted(scales - {'binary', 'frequency'})}.")
     if method["uncertainty"]["estimator"] not in ("independent", "per_respondent"):
         raise MethodError(f"Methodeconfiguratie: onbekende schatter {method['uncertainty']['estimator']!r}.")
+    if method["calibration"]["scope"] not in CALIBRATION_SCOPES:
+        raise MethodError(f"Methodeconfiguratie: onbekende kalibratie {method['calibration']['scope']!r}; "
+                          f"kies uit {', '.join(CALIBRATION_SCOPES)}.")
     unknown = set(indicators["theme"]) - set(themes["theme"])
     if unknown:
         raise MethodError(f"Methodeconfiguratie: indicator(en) bij onbekend thema {sorted(unknown)}.")

@@ -33,6 +33,7 @@ MART_FILES = {
     "thema_scores": "thema_scores.parquet",
     "indicator_scores": "indicator_scores.parquet",
     "stad_index": "stad_index.parquet",
+    "gemeente_index": "gemeente_index.parquet",
     "groep_index": "groep_index.parquet",
     "calibratie": "calibratie.parquet",
     "wijken": "wijken.parquet",

@@ -2,8 +2,9 @@
 `make dashboard`; plain `streamlit run` works too, without the Dutch page shell of serve.py).
 
 Reads only the published Parquet marts ($VI_MARTS_DIR, default data/marts). This file sets up the
-page, the optional sign-in, the navigation, the banner of a refused delivery, the year choice at the
-top of the pages that use it, and the sidebar; each page lives in dashboard/views/.
+page, the optional sign-in, the navigation, the banner of a refused delivery, the year choice (with
+many gemeenten also the gemeente choice) at the top of the pages that use it, and the sidebar; each
+page lives in dashboard/views/.
 Every string from the data or the URL goes through ui.md (markdown) or html.escape (HTML blocks), every
 table through ui.dataframe (formula cells neutralised); see docs/deployment.md.
 """
@@ -19,7 +20,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard import templates, ui  # noqa: E402
+from dashboard import data, templates, ui  # noqa: E402
 
 st.set_page_config(page_title=ui.APP_TITLE, page_icon="🛡️", layout="wide", initial_sidebar_state="auto")
 ui.page_style()  # phone layout and chart overflow (CSS only, takes no room)
@@ -28,12 +29,18 @@ ui.require_login()  # only when sign-in is configured ([auth] in .streamlit/secr
 marts = ui.load_or_stop(ensure_selection=False)
 page = st.navigation(ui.make_pages())
 st.set_page_config(page_title=ui.tab_title(page))  # the browser tab names the page: "Wijk · Veiligheidsindex"
-notes = ui.sync_selection(marts)  # after st.navigation: URL updates must belong to the page shown
+notes = ui.sync_selection(marts, page.url_path)  # after st.navigation: URL updates must belong to the page shown
 
 banner = ui.refusal_banner(marts)
 if banner:  # the latest delivery was refused: said before anything else, on every page
     st.error(ui.md(banner), icon=":material/report:")
-if page.url_path in ui.YEAR_PAGES:  # at the top of the page, not in the sidebar: a phone shows it first
+if page.url_path in ui.YEAR_PAGES and data.is_multi(marts):
+    # many gemeenten: the gemeente beside the year (wrapping below it on a phone, gemeente first);
+    # the Prestaties page puts both in its own top row
+    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+        ui.gemeente_selector(marts, width=ui.GEMEENTE_WIDTH)
+        ui.year_selector(marts, width=ui.YEAR_WIDTH)
+elif page.url_path in ui.YEAR_PAGES:  # at the top of the page, not in the sidebar: a phone shows it first
     ui.year_selector(marts, width=ui.YEAR_WIDTH)
 with st.sidebar:
     st.caption(ui.publication_caption(marts))

@@ -18,7 +18,8 @@ import polars as pl
 import streamlit as st
 
 from pipeline.presentation import (DEFAULT_MARTS_DIR, MANIFEST, Marts, MartsError, MartsNotFound,
-                                PublicationInProgress, prestaties_frame, published_method, read_marts)
+                                PublicationInProgress, all_wijken_frame, prestaties_frame, published_method,
+                                read_marts)
 
 ENV_VAR = "VI_MARTS_DIR"
 
@@ -107,8 +108,9 @@ def category_counts(marts: Marts) -> pl.DataFrame:
             .sort("jaar", "categorie"))
 
 
-def comparison(marts: Marts, wijk_code: str) -> pl.DataFrame:
-    """The wijk beside its gebied, its wijktype and the city: one line per series."""
+def comparison(marts: Marts, wijk_code: str, city_label: str = "Stad") -> pl.DataFrame:
+    """The wijk beside its gebied, its wijktype and the city: one line per series (given a gemeente's
+    scope, the city is that gemeente, named by `city_label`)."""
     info = wijk_info(marts, wijk_code)
     wijk = wijk_series(marts, wijk_code).select(
         pl.lit(info.get("wijk_naam", wijk_code)).alias("reeks"), pl.lit(0).alias("sort_key"),
@@ -122,7 +124,7 @@ def comparison(marts: Marts, wijk_code: str) -> pl.DataFrame:
                       "jaar", "index", "ci_laag", "ci_hoog"),
         wijktype.select(pl.lit(f"Wijktype {info.get('wijktype', '')}").alias("reeks"), pl.lit(2).alias("sort_key"),
                         "jaar", "index", "ci_laag", "ci_hoog"),
-        stad_series(marts).select(pl.lit("Stad").alias("reeks"), pl.lit(3).alias("sort_key"),
+        stad_series(marts).select(pl.lit(city_label).alias("reeks"), pl.lit(3).alias("sort_key"),
                                   "jaar", "index", "ci_laag", "ci_hoog"),
     ]
     # only a wijk-year can be indicatief (a group or the city pools many respondents)
@@ -204,3 +206,158 @@ def scorecard_xlsx(marts: Marts, wijk_code: str, jaar: int) -> bytes:
 def all_wijken_xlsx(marts: Marts, jaar: int) -> bytes:
     from pipeline.presentation.scorecard_xlsx import all_wijken_xlsx as build
     return build(marts, jaar)
+
+
+# ---------------------------------------------------------------------------------------------
+# Many gemeenten in one publication (issue 12). A wijk's gemeente is wijken.gemeente_code; the
+# city index per gemeente is gemeente_index, stad_index the total. Everything a page needs per
+# gemeente is grouped once per publication (cached), never filtered out of the big marts per rerun.
+
+def cache_key(marts: Marts) -> str:
+    """The key of a cache entry per publication: its id, and its folder (a copy of a publication
+    under the same id in another folder may differ: tests change copies)."""
+    return f"{marts.directory}|{marts.publication_id}"
+
+
+ALL_GEMEENTEN = "alle"  # the choice "Alle gemeenten" (never a gemeente code: those are GM + 4 digits)
+
+# Marts with one row per wijk (and year, indicator, month …): limited to the gemeente's wijken.
+_WIJK_MARTS = ("wijken", "wijk_index", "thema_scores", "indicator_scores", "politie_maand", "meldingen_maand",
+               "wijk_geometrie", "gevoeligheid_wijk")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def gemeenten(_marts: Marts, publication: str) -> dict[str, str]:
+    """gemeente_code -> its name (the code when it has none), sorted by name: the gemeente choice.
+    Wijken without a gemeente (a wijk code that is no CBS buurtcode) belong to none."""
+    frame = (_marts["wijken"].filter(pl.col("gemeente_code").is_not_null())
+             .group_by("gemeente_code").agg(pl.col("gemeente_naam").drop_nulls().first())
+             .with_columns(pl.col("gemeente_naam").fill_null(pl.col("gemeente_code")))
+             .sort("gemeente_naam", "gemeente_code"))
+    names = dict(frame.iter_rows())
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    # two gemeenten of one name (a copied areas file, or a name without its province) stay apart
+    return {code: f"{name} ({code})" if counts[name] > 1 and name != code else name for code, name in names.items()}
+
+
+def is_multi(marts: Marts) -> bool:
+    """More than one gemeente: only then is there a gemeente choice (one gemeente stays as it was)."""
+    return len(gemeenten(marts, cache_key(marts))) > 1
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)  # read-only; 14,000 entries are not copied per call
+def wijk_gemeente(_marts: Marts, publication: str) -> dict[str, str | None]:
+    """wijk_code -> gemeente_code (None for a wijk without one)."""
+    return dict(_marts["wijken"].select("wijk_code", "gemeente_code").iter_rows())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)  # read-only; 14,000 entries are not copied per call
+def gemeente_wijken(_marts: Marts, publication: str) -> dict[str, list[str]]:
+    """gemeente_code -> its wijk codes in the order of the wijk choice (by name), grouped once."""
+    out: dict[str, list[str]] = {}
+    of = wijk_gemeente(_marts, publication)
+    for code in wijk_names(_marts, publication):
+        if of.get(code) is not None:
+            out.setdefault(of[code], []).append(code)
+    return out
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)  # read-only; 14,000 entries are not copied per call
+def wijk_labels(_marts: Marts, publication: str) -> dict[str, str]:
+    """The wijk choice's texts over all gemeenten: the name, and where two gemeenten have a wijk of
+    that name (a national publication has many a 'Centrum') the gemeente beside it."""
+    names = wijk_names(_marts, publication)
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    of, gm = wijk_gemeente(_marts, publication), gemeenten(_marts, publication)
+    return {code: f"{name} · {gm.get(of.get(code), of.get(code) or 'geen gemeente')}" if counts[name] > 1 else name
+            for code, name in names.items()}
+
+
+def calibrated_per_gemeente(marts: Marts) -> bool:
+    """Whether the method calibrated each gemeente on its own base year: then the indices of two
+    gemeenten do not lie on one scale (docs/method.md) and the pages say so beside a comparison."""
+    return published_method(marts).get("calibration", {}).get("scope") == "gemeente"
+
+
+def scoped(marts: Marts, gemeente: str) -> Marts:
+    """The publication as seen for one gemeente: its wijken (and their rows in every wijk mart), its
+    gebieden's groep_index rows, its agreements, and its gemeente_index as the stad_index, so that the
+    pages and exports written for one city work unchanged. Cached per publication and gemeente."""
+    return _scoped(cache_key(marts), gemeente, marts)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _scoped(publication: str, gemeente: str, _marts: Marts) -> Marts:
+    codes = gemeente_wijken(_marts, publication).get(gemeente, [])
+    frames = dict(_marts.frames)
+    for name in _WIJK_MARTS:
+        if name in frames and "wijk_code" in frames[name].columns:
+            frames[name] = frames[name].filter(pl.col("wijk_code").is_in(codes))
+    wijken = frames["wijken"]
+    # Each gemeente's map starts at its own corner: a national raw folder may place the gemeenten's
+    # tile grids side by side (make_national.py), which would leave the map of one of them mostly empty.
+    if wijken.height and wijken.get_column("tile_x").drop_nulls().len():
+        wijken = wijken.with_columns(pl.col("tile_x") - pl.col("tile_x").min(), pl.col("tile_y") - pl.col("tile_y").min())
+    frames["wijken"] = wijken
+    gebieden = wijken.get_column("gebied_code").drop_nulls().unique().to_list()
+    groups = frames["groep_index"]
+    frames["groep_index"] = groups.filter((pl.col("groep_soort") != "gebied") | pl.col("groep_code").is_in(gebieden))
+    stad_columns = _marts["stad_index"].columns
+    frames["stad_index"] = (_marts["gemeente_index"].filter(pl.col("gemeente_code") == gemeente)
+                            .select([c for c in stad_columns if c in _marts["gemeente_index"].columns]).sort("jaar"))
+    frames["gemeente_index"] = _marts["gemeente_index"].filter(pl.col("gemeente_code") == gemeente)
+    # An agreement for 'the whole city' has no gemeente in a publication of many (prestaties.csv names
+    # none): it is shown under "Alle gemeenten" only, never attributed to one gemeente by guess.
+    prestaties = _marts["prestaties"]
+    mine = prestaties.filter(((pl.col("niveau") == "wijk") & pl.col("wijk_code").is_in(codes))
+                             | ((pl.col("niveau") == "gebied") & pl.col("wijk_code").is_in(gebieden)))
+    frames["prestaties"] = mine
+    ids = mine.get_column("prestatie_id").to_list()
+    for name in ("voortgang", "prestatie_effecten"):
+        if name in frames and "prestatie_id" in frames[name].columns:
+            frames[name] = frames[name].filter(pl.col("prestatie_id").is_in(ids))
+    calibration = frames["calibratie"]
+    frames["calibratie"] = calibration.filter(pl.col("gemeente_code").is_null() | (pl.col("gemeente_code") == gemeente))
+    return Marts(_marts.directory, _marts.manifest, frames, _marts.method)
+
+
+def unattributed_prestaties(marts: Marts) -> int:
+    """Agreements for 'the whole city' in a publication of many gemeenten: they belong to none."""
+    return marts["prestaties"].filter(pl.col("niveau") == "stad").height
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def all_wijken(publication: str, gemeente: str, jaar: int, _marts: Marts) -> pl.DataFrame:
+    """The ranking of one year (presentation.all_wijken_frame, also the CSV) of the marts given
+    (the whole publication or one gemeente's scope), built once: it loops over every wijk in Python,
+    which for a national publication takes seconds."""
+    frame = all_wijken_frame(_marts, jaar)
+    if gemeente == ALL_GEMEENTEN and is_multi(_marts):  # over all gemeenten: say whose wijk it is
+        of, names = wijk_gemeente(_marts, publication), gemeenten(_marts, publication)
+        frame = frame.with_columns(pl.col("Wijkcode").replace_strict(
+            {c: names.get(g, "") for c, g in of.items()}, default="", return_dtype=pl.String).alias("Gemeente"))
+    return frame
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def gemeente_year(publication: str, jaar: int, _marts: Marts) -> pl.DataFrame:
+    """Per gemeente of one year: its gemeente_index row, its number of wijken, and how many of them
+    changed demonstrably for the better or worse (one grouping of wijk_index, not one per gemeente)."""
+    wi = _marts["wijk_index"].filter(pl.col("jaar") == jaar).select(
+        "wijk_code", "index", "verschil", pl.col("verschil_significant").fill_null(False).alias("sig"))
+    per_wijk = _marts["wijken"].select("wijk_code", "gemeente_code").join(wi, on="wijk_code", how="left")
+    counts = per_wijk.filter(pl.col("gemeente_code").is_not_null()).group_by("gemeente_code").agg(
+        pl.len().alias("wijken_totaal"),
+        (pl.col("sig") & (pl.col("verschil") > 0)).sum().alias("veiliger"),
+        (pl.col("sig") & (pl.col("verschil") < 0)).sum().alias("onveiliger"))
+    names = pl.DataFrame({"gemeente_code": list(gemeenten(_marts, publication)),
+                          "naam": list(gemeenten(_marts, publication).values())},
+                         schema={"gemeente_code": pl.String, "naam": pl.String})
+    index = _marts["gemeente_index"].filter(pl.col("jaar") == jaar).drop("gemeente_naam", strict=False)
+    return (names.join(counts, on="gemeente_code", how="left").join(index, on="gemeente_code", how="left")
+            .sort("naam", "gemeente_code"))
+

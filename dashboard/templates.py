@@ -17,7 +17,7 @@ from dashboard import charts, data
 from pipeline.presentation import Marts
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=512, show_spinner=False)  # 190 gemeenten have their own category chart
 def _spec(key: tuple, _build) -> dict:
     built = _build()
     return built if isinstance(built, dict) else charts.to_spec(built)  # validated once, here
@@ -43,12 +43,14 @@ def stad_trend(marts: Marts) -> dict:
         data.categories(marts), charts.year_domain(data.years(marts))))
 
 
-def category_counts(marts: Marts) -> dict:
-    """Fully built (the data is the same for every selection)."""
+def category_counts(marts: Marts, gemeente: str | None = None) -> dict:
+    """Fully built (the data is the same for every selection); with a gemeente, of its wijken only."""
     categories = data.categories(marts)
-    return _get(marts, ("categorie_aantallen",), lambda: charts.with_data(
+    source = data.scoped(marts, gemeente) if gemeente not in (None, data.ALL_GEMEENTEN) else marts
+    key = ("categorie_aantallen",) if gemeente in (None, data.ALL_GEMEENTEN) else ("categorie_aantallen", gemeente)
+    return _get(marts, key, lambda: charts.with_data(
         charts.to_spec(charts.category_counts(categories)),
-        {"counts": charts.category_counts_data(data.category_counts(marts), categories)}))
+        {"counts": charts.category_counts_data(data.category_counts(source), categories)}))
 
 
 def tile_grid(marts: Marts) -> tuple[int, int]:

@@ -28,7 +28,9 @@ APP_TITLE = "Veiligheidsindex"  # the browser tab, and the page shell of dashboa
 
 WIJK = "vi_wijk"  # canonical selection in st.session_state (widgets have their own keys)
 JAAR = "vi_jaar"
-PARAM_WIJK, PARAM_JAAR = "wijk", "jaar"
+GEMEENTE = "vi_gemeente"  # only with more than one gemeente: a gemeente code or data.ALL_GEMEENTEN
+PARAM_WIJK, PARAM_JAAR, PARAM_GEMEENTE = "wijk", "jaar", "gemeente"
+ALL_GEMEENTEN_LABEL = "Alle gemeenten"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,20 +141,112 @@ def load_or_stop(ensure_selection: bool = True) -> Marts:
         st.title("Veiligheidsindex")
         st.error(f"De cijfers kunnen niet worden gelezen. {md(exc)}")
         st.stop()
-    if ensure_selection and (WIJK not in st.session_state or JAAR not in st.session_state):
+    if ensure_selection and (WIJK not in st.session_state or JAAR not in st.session_state
+                             or (GEMEENTE not in st.session_state and data.is_multi(marts))):
         sync_selection(marts)
     return marts
 
 
-def sync_selection(marts: Marts) -> list[str]:
-    """Bring the selected wijk and year in line with the URL (validated against the publication)
-    and write them back to the URL. Returns Dutch notes about ignored URL values."""
+def sync_selection(marts: Marts, page_path: str | None = None) -> list[str]:
+    """Bring the selected wijk, year and (with more than one gemeente) gemeente in line with the URL
+    (validated against the publication) and write them back to the URL. Returns Dutch notes about
+    ignored URL values. `page_path` is the page shown ('wijk' lets a linked wijk set its gemeente)."""
     names = data.wijk_names(marts, marts.publication_id)
     years = [str(y) for y in data.years(marts)]
+    previous_wijk, url_wijk = st.session_state.get(WIJK), st.query_params.get(PARAM_WIJK)
     notes = []
     notes += _sync(PARAM_WIJK, WIJK, list(names), default=next(iter(names), None), what="De wijk")
     notes += _sync(PARAM_JAAR, JAAR, years, default=years[-1] if years else None, what="Het jaar")
+    if data.is_multi(marts):  # one gemeente: no choice, the URL parameter means nothing (as before)
+        notes += _sync_gemeente(marts, linked_wijk=url_wijk in names and url_wijk != previous_wijk,
+                                on_wijk_page=page_path == "wijk")
     return notes
+
+
+def _sync_gemeente(marts: Marts, linked_wijk: bool, on_wijk_page: bool) -> list[str]:
+    """The gemeente from the URL (a code of the publication; anything else is ignored with a note;
+    absent keeps the session's choice, which starts as "Alle gemeenten"), made consistent with the wijk:
+    a wijk that newly came from the URL sets its gemeente when it is opened on the Wijk page or when
+    the chosen gemeente does not hold it; otherwise the wijk follows the gemeente (its first wijk)."""
+    valid = data.gemeenten(marts, data.cache_key(marts))
+    notes = []
+    url_value = st.query_params.get(PARAM_GEMEENTE)
+    if url_value is not None and (url_value in valid or url_value == data.ALL_GEMEENTEN):
+        st.session_state[GEMEENTE] = url_value
+    elif url_value is not None:
+        notes.append(f"De gemeente in de link (‘{md(url_value[:40])}’) bestaat niet in deze publicatie en is "
+                     "genegeerd.")
+    if st.session_state.get(GEMEENTE) not in valid:  # also "alle" itself
+        st.session_state[GEMEENTE] = data.ALL_GEMEENTEN
+    chosen, wijk = st.session_state[GEMEENTE], st.session_state.get(WIJK)
+    own = data.wijk_gemeente(marts, data.cache_key(marts)).get(wijk)
+    if linked_wijk and own is not None and own != chosen and (on_wijk_page or chosen != data.ALL_GEMEENTEN):
+        st.session_state[GEMEENTE] = chosen = own
+    elif chosen != data.ALL_GEMEENTEN and own != chosen:
+        _first_wijk_of(marts, chosen)
+    _gemeente_to_url(chosen)
+    return notes
+
+
+def _first_wijk_of(marts: Marts, gemeente: str) -> None:
+    codes = data.gemeente_wijken(marts, data.cache_key(marts)).get(gemeente, [])
+    if codes and st.session_state.get(WIJK) not in codes:
+        st.session_state[WIJK] = codes[0]
+        st.query_params[PARAM_WIJK] = codes[0]
+
+
+def _gemeente_to_url(gemeente: str) -> None:
+    """A gemeente into the URL; "Alle gemeenten" leaves it out (the default, as a fresh link starts)."""
+    if gemeente == data.ALL_GEMEENTEN:
+        st.query_params.pop(PARAM_GEMEENTE, None)
+    elif st.query_params.get(PARAM_GEMEENTE) != gemeente:
+        st.query_params[PARAM_GEMEENTE] = gemeente
+
+
+def selected_gemeente(marts: Marts) -> str | None:
+    """The chosen gemeente code, data.ALL_GEMEENTEN, or None for a publication of one gemeente."""
+    if not data.is_multi(marts):
+        return None
+    value = st.session_state.get(GEMEENTE, data.ALL_GEMEENTEN)
+    return value if value in data.gemeenten(marts, data.cache_key(marts)) else data.ALL_GEMEENTEN
+
+
+def gemeente_name(marts: Marts, gemeente: str | None) -> str:
+    if gemeente in (None, data.ALL_GEMEENTEN):
+        return ALL_GEMEENTEN_LABEL
+    return data.gemeenten(marts, data.cache_key(marts)).get(gemeente, gemeente)
+
+
+def scope(marts: Marts) -> tuple[Marts, str | None]:
+    """What a page shows: (the marts of the chosen gemeente, its code); (the whole publication,
+    data.ALL_GEMEENTEN) for "Alle gemeenten"; (the publication, None) with one gemeente."""
+    gemeente = selected_gemeente(marts)
+    if gemeente in (None, data.ALL_GEMEENTEN):
+        return marts, gemeente
+    return data.scoped(marts, gemeente), gemeente
+
+
+GEMEENTE_WIDTH = 320  # px: long names ("Súdwest-Fryslân") fit, and it stays a box, not a bar
+
+
+def gemeente_selector(marts: Marts, container=st, width: int | str = GEMEENTE_WIDTH) -> str:
+    """The gemeente choice (only shown with more than one gemeente): "Alle gemeenten" first, then the
+    gemeenten by name; typing filters them (st.selectbox), so 190 names stay easy to find."""
+    names = data.gemeenten(marts, data.cache_key(marts))
+    st.session_state["gemeente_select"] = selected_gemeente(marts)
+    container.selectbox("Gemeente", [data.ALL_GEMEENTEN, *names], key="gemeente_select",
+                        format_func=lambda c: ALL_GEMEENTEN_LABEL if c == data.ALL_GEMEENTEN else names.get(c, c),
+                        on_change=adopt_gemeente, args=(marts,), width=width,
+                        help="Typ om een gemeente te zoeken. 'Alle gemeenten' is het totaal van de publicatie.")
+    return selected_gemeente(marts)
+
+
+def adopt_gemeente(marts: Marts) -> None:
+    value = st.session_state["gemeente_select"]
+    st.session_state[GEMEENTE] = value
+    _gemeente_to_url(value)
+    if value != data.ALL_GEMEENTEN:  # the wijk follows: the Wijk page lists only this gemeente's wijken
+        _first_wijk_of(marts, value)
 
 
 def _sync(param: str, key: str, valid: list[str], default: str | None, what: str) -> list[str]:
@@ -197,9 +291,19 @@ def year_selector(marts: Marts, container=st, width: int | str = "stretch") -> i
 
 
 def wijk_selector(marts: Marts, container=st) -> str:
+    """The wijk choice: every wijk, or with a gemeente chosen only its wijken (over all gemeenten a
+    name two gemeenten share carries its gemeente)."""
     names = data.wijk_names(marts, marts.publication_id)
+    options = list(names)
+    gemeente = selected_gemeente(marts)
+    if gemeente == data.ALL_GEMEENTEN:
+        names = data.wijk_labels(marts, data.cache_key(marts))
+    elif gemeente is not None:
+        options = data.gemeente_wijken(marts, data.cache_key(marts)).get(gemeente) or options
+        if st.session_state[WIJK] not in options:  # a page run on its own, before sync_selection
+            st.session_state[WIJK] = options[0]
     st.session_state["wijk_select"] = st.session_state[WIJK]
-    container.selectbox("Wijk", list(names), key="wijk_select", format_func=lambda c: names.get(c, c),
+    container.selectbox("Wijk", options, key="wijk_select", format_func=lambda c: names.get(c, c),
                         on_change=_adopt, args=("wijk_select", WIJK, PARAM_WIJK))
     return selected_wijk()
 
@@ -347,6 +451,7 @@ DEFAULT_PAGE = "stad"
 # "Page not found": the default page gets a name no link uses, and /stad a hidden page with the same script.
 DEFAULT_PAGE_KEY = "start"
 YEAR_PAGES = {"", "stad", "wijk"}  # pages that use the selected year ("" = the default page)
+GEMEENTE_PAGES = YEAR_PAGES | {"prestaties"}  # pages that show one gemeente (with more than one)
 
 
 def page(url_path: str) -> st.Page:

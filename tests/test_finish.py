@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import tomllib
 import urllib.error
 import urllib.request
@@ -34,6 +35,7 @@ def test_shell_is_dutch_and_preloads_the_chart_library():
     chunks = serve.chart_chunks(STATIC)
     # the names follow Streamlit's build; an upgrade that renames them must be noticed here
     assert any(c.startswith("embed.") for c in chunks) and any(c.startswith("ArrowVegaLiteChart.") for c in chunks)
+    assert any(c.startswith("DataFrame.") for c in chunks)  # the table's chunk, also on the landing page
     assert all((STATIC / "static" / "js" / c).is_file() for c in chunks)
     html = serve.dutch_shell((STATIC / "index.html").read_text(encoding="utf-8"), "Veiligheid & index", chunks)
     assert '<html lang="nl">' in html and 'lang="en"' not in html
@@ -42,6 +44,9 @@ def test_shell_is_dutch_and_preloads_the_chart_library():
     for chunk in chunks:
         assert f'href="./static/js/{chunk}"' in html
     assert html.index("modulepreload\" crossorigin href=\"./static/js/embed.") < html.index("</head>")
+    # and run while the page waits for the server: one module script importing each chunk
+    script = re.search(r'<script type="module">(.*?)</script>', html, flags=re.S).group(1)
+    assert "requestIdleCallback" in script and all(f'"./static/js/{c}"' in script for c in chunks)
     assert '<div id="root"></div>' in html  # the app itself is untouched
 
 

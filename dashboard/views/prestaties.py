@@ -3,14 +3,15 @@ linked indicator is on track, the index change of the wijk (or gebied) it is for
 publication has mart prestatie_effecten — whether it helped compared with similar wijken.
 
 The Stad page links here with ?filter=verslechterd (the wijken that got worse); ?wijken=<codes> sets
-the wijk filter; both are written back to the URL, so a selection can be shared as a link."""
+the wijk filter; both are written back to the URL, so a selection can be shared as a link. With many
+gemeenten the page shows the chosen gemeente's agreements (its wijken and gebieden)."""
 
 import polars as pl
 import streamlit as st
 
 from dashboard import data, ui
 from pipeline.presentation import (BETTER, EFFECT_KEY, EFFECT_LABELS, FILTER_PARAM, WORSE, changed_wijken, concerning_wijken,
-                                effect_counts, fmt_date, fmt_num, has_effects, indicator_labels, level_label,
+                                effect_counts, fmt_date, fmt_int, fmt_num, has_effects, indicator_labels, level_label,
                                 on_track_short, on_track_text, status_label, theme_labels, with_outcomes)
 
 marts = ui.load_or_stop()
@@ -56,7 +57,13 @@ def _to_url(param: str, key: str, default) -> None:
 
 
 # --- The change filter first: the question this page answers from the Stad page -------------------
-top = st.columns([1, 4], vertical_alignment="bottom")
+publication = marts
+multi = data.is_multi(publication)
+top = st.columns([1.4, 1, 4] if multi else [1, 4], vertical_alignment="bottom")
+if multi:  # the gemeente first, beside the year (a phone stacks them in this order)
+    with top[0]:
+        ui.gemeente_selector(publication, width="stretch")
+    top = top[1:]
 if "prestaties" not in ui.YEAR_PAGES:  # the sidebar has no year here: the change needs one
     with top[0]:
         ui.year_selector(marts)
@@ -69,7 +76,12 @@ with top[1]:
         help="Alleen de afspraken van de wijken waarvan de index aantoonbaar daalde (of steeg), zoals op de pagina "
              "Stad, met de afspraken voor hun gebied. Afspraken voor de hele stad horen bij elke wijk en staan er "
              "dan niet bij.")
+marts, gemeente = ui.scope(publication)  # one gemeente's agreements, or all of them
 frame = with_outcomes(marts, data.prestaties(marts), jaar)
+if gemeente not in (None, data.ALL_GEMEENTEN) and (loose := data.unattributed_prestaties(publication)):
+    st.caption(f"{fmt_int(loose)} {'afspraak' if loose == 1 else 'afspraken'} voor de hele stad "
+               f"{'staat' if loose == 1 else 'staan'} alleen bij 'Alle gemeenten': de afspraken noemen geen "
+               "gemeente, dus ze horen bij geen gemeente in het bijzonder.")
 
 # Filters: options come from the publication itself, so nothing outside it can be selected.
 wijk_options = sorted({c for c in frame.filter(pl.col("niveau") == "wijk").get_column("wijk_code").to_list()
@@ -82,6 +94,8 @@ status_options = [s for s in STATUSES if s in set(frame.get_column("status").to_
 
 f1, f2, f3, f4, f5 = st.columns(5)
 _from_url(PARAM_WIJKEN, "prestaties_wijken", wijk_options, multi=True, default=[])
+if any(c not in wijk_options for c in st.session_state["prestaties_wijken"]):  # another gemeente was chosen
+    st.session_state["prestaties_wijken"] = [c for c in st.session_state["prestaties_wijken"] if c in wijk_options]
 sel_wijk = f1.multiselect("Wijk", wijk_options, format_func=lambda c: names.get(c, c), placeholder="Alle wijken",
                           key="prestaties_wijken", on_change=_to_url, args=(PARAM_WIJKEN, "prestaties_wijken", []))
 sel_gebied = f2.multiselect("Gebied", gebied_options, format_func=lambda c: gebied_names.get(c, c),
@@ -268,4 +282,6 @@ if selected and 0 <= selected[0] < shown.height:
         if r["niveau"] == "wijk" and r["wijk_code"] in names:
             st.page_link(ui.page("wijk"), label=f"Naar de wijkpagina van {ui.md(names[r['wijk_code']])}",
                          icon=":material/arrow_forward:",
-                         query_params={ui.PARAM_WIJK: r["wijk_code"], ui.PARAM_JAAR: st.session_state.get(ui.JAAR)})
+                         query_params={ui.PARAM_WIJK: r["wijk_code"], ui.PARAM_JAAR: st.session_state.get(ui.JAAR),
+                                       **({ui.PARAM_GEMEENTE: gemeente}
+                                          if gemeente not in (None, data.ALL_GEMEENTEN) else {})})

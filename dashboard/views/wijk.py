@@ -20,13 +20,21 @@ with top_left:
     wijk = ui.wijk_selector(marts)
 info = data.wijk_info(marts, wijk)
 name = info.get("wijk_naam", wijk)
+# Many gemeenten: the wijk's figures, agreements and scorecards come from its gemeente's part of the
+# publication (grouped once, data.scoped), not filtered out of the national marts on every rerun; it is
+# compared with its own gemeente, not with the total of all gemeenten; and the agreements "for the whole
+# city", which name no gemeente, are not put beside it (ten gemeenten would give it ten of each).
+own = data.wijk_gemeente(marts, data.cache_key(marts)).get(wijk) if data.is_multi(marts) else None
+local = data.scoped(marts, own) if own else marts
+city_name = ui.gemeente_name(marts, own) if own else None
 
 st.title(ui.md(name))
-st.caption(f"Gebied {ui.md(info.get('gebied_naam', '–'))} · wijktype {ui.md(info.get('wijktype', '–'))} · "
+st.caption((f"Gemeente {ui.md(city_name)} · " if city_name else "")
+           + f"Gebied {ui.md(info.get('gebied_naam', '–'))} · wijktype {ui.md(info.get('wijktype', '–'))} · "
            f"CBS-code {ui.md(wijk)}")
 
 # --- Headline for the selected year --------------------------------------------------------------
-row = index_row(marts, wijk, jaar)
+row = index_row(local, wijk, jaar)
 summary = headline(row, since=jaar - 1)
 indicative = summary["Indicatief"] == "ja"
 marker = f" · {ui.INDICATIEF}" if indicative else ""  # beside every figure of this wijk-year
@@ -59,7 +67,7 @@ else:
                     "aanwijzing, niet als een vaststelling.</span>", unsafe_allow_html=True)
 
 # --- Sensitivity to the weighting (mart gevoeligheid_wijk, when published) -----------------------------
-sensitivity = wijk_sensitivity(marts, wijk, jaar, name) if row.get("index") is not None else None
+sensitivity = wijk_sensitivity(local, wijk, jaar, name) if row.get("index") is not None else None
 if sensitivity:
     robust = sensitivity["oordeel"] == "robuust"
     # inline HTML in a paragraph (not an HTML block), so ui.md keeps the wijk's name literal text
@@ -71,18 +79,18 @@ if sensitivity:
 # --- Downloads: the scorecard as CSV, Excel and PDF ---------------------------------------------------
 downloads = st.columns(3)
 downloads[0].download_button(f"Download scorekaart {ui.md(name)} {jaar} (CSV)",
-                             data=to_dutch_csv(scorecard_rows(marts, wijk, jaar)),
+                             data=to_dutch_csv(scorecard_rows(local, wijk, jaar)),
                              file_name=scorecard_filename(marts, wijk, jaar), mime="text/csv", on_click="ignore",
                              icon=":material/download:", key="download_scorekaart", width="stretch")
 if data.export_available("scorecard_xlsx"):  # built only when clicked (a callable), in its own thread
     downloads[1].download_button("Scorekaart als Excel (.xlsx)",
-                                 data=lambda: data.scorecard_xlsx(marts, wijk, jaar),
+                                 data=lambda: data.scorecard_xlsx(local, wijk, jaar),
                                  file_name=scorecard_filename(marts, wijk, jaar, "xlsx"), mime=data.XLSX_MIME,
                                  on_click="ignore", icon=":material/table_view:", key="download_scorekaart_xlsx",
                                  width="stretch")
 if data.export_available("scorecard_pdf"):
     downloads[2].download_button("Scorekaart als PDF (A4)",
-                                 data=lambda: data.scorecard_pdf(marts, wijk, jaar),
+                                 data=lambda: data.scorecard_pdf(local, wijk, jaar),
                                  file_name=scorecard_filename(marts, wijk, jaar, "pdf"), mime=data.PDF_MIME,
                                  on_click="ignore", icon=":material/picture_as_pdf:", key="download_scorekaart_pdf",
                                  width="stretch", help="Eén A4-pagina om mee te nemen naar een overleg.")
@@ -92,7 +100,7 @@ years = data.years(marts)
 domain = templates.wijk_domain(marts)
 
 st.subheader("Ontwikkeling en prestatieafspraken")
-series = data.wijk_series(marts, wijk)
+series = data.wijk_series(local, wijk)
 ui.show_chart(charts.with_data(templates.wijk_trend(marts), {"points": charts.index_points(series, jaar)}))
 missing = series.filter(pl.col("index").is_null())
 gaps = ""
@@ -104,7 +112,7 @@ if open_years:
              f"{indicative_threshold(marts)} respondenten, de onzekerheid is groter dan de band laat zien.")
 st.caption("Index per jaar met 95%-onzekerheidsmarge, omcirkeld = het gekozen jaar; de gekleurde vlakken zijn "
            "de categorieën." + gaps)
-all_prestaties = wijk_prestaties(marts, wijk)
+all_prestaties = wijk_prestaties(local, wijk)
 if all_prestaties.height:
     lanes = charts.timeline_data(all_prestaties, domain, wijk)
     ui.show_chart(charts.with_data(templates.timeline(marts), {"agreements": lanes},
@@ -116,10 +124,10 @@ else:
 
 # --- The agreements of this wijk, its gebied and the city: status, on track, did it help --------------
 st.subheader(f"Prestatieafspraken die in {jaar} liepen")
-running = wijk_prestaties(marts, wijk, jaar)
+running = wijk_prestaties(local, wijk, jaar)
 if running.height:
     effects = has_effects(marts)
-    outcomes = with_outcomes(marts, running, jaar)
+    outcomes = with_outcomes(local, running, jaar)
     shown = prestaties_display(running, marts).with_columns(  # the scorecard's strings, plus what fits a column
         pl.Series("Op koers", [on_track_short(r) for r in running.iter_rows(named=True)], dtype=pl.String),
         pl.Series(EFFECT_KEY, [v or "–" for v in outcomes.get_column("effect_label").to_list()], dtype=pl.String),
@@ -162,8 +170,8 @@ else:
     st.caption(f"Geen prestatieafspraken die in {jaar} liepen.")
 
 # --- Themes and drivers ----------------------------------------------------------------------------
-theme_numbers = theme_values(marts, wijk, jaar)
-themes = theme_frame(marts, wijk, jaar)
+theme_numbers = theme_values(local, wijk, jaar)
+themes = theme_frame(local, wijk, jaar)
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(f"Thema's in {jaar}{marker}", help=note if indicative else None)
@@ -181,7 +189,7 @@ with right:
         if jaar - 1 not in years:
             st.info(f"Geen vergelijking mogelijk: {jaar} is het eerste jaar in de publicatie.")
         else:
-            without = [str(y) for y, r in ((jaar - 1, index_row(marts, wijk, jaar - 1)), (jaar, row))
+            without = [str(y) for y, r in ((jaar - 1, index_row(local, wijk, jaar - 1)), (jaar, row))
                        if r.get("index") is None]
             st.info(f"Geen vergelijking mogelijk: geen index in {' en '.join(without)}.")
     else:
@@ -205,25 +213,27 @@ with st.expander(f"Thema's als tabel{marker}"):
                  column_config={"Let op": st.column_config.TextColumn(help=note)})
 
 # --- Comparison ------------------------------------------------------------------------------------
-st.subheader("Vergelijking met gebied, wijktype en stad")
-points, low, high = charts.comparison_data(data.comparison(marts, wijk))
+st.subheader("Vergelijking met gebied, wijktype en " + ("gemeente" if city_name else "stad"))
+points, low, high = charts.comparison_data(data.comparison(local, wijk, city_label=city_name or "Stad"))
 ui.show_chart(charts.with_data(templates.comparison(marts), {"series": points},
                                params={"y_low": low, "y_high": high}))
 st.caption(f"{ui.md(name)} (dikke lijn) naast het gemiddelde van gebied {ui.md(info.get('gebied_naam', ''))}, van "
-           f"wijken van hetzelfde type ({ui.md(info.get('wijktype', ''))}) en van de stad (gestippeld). Let op de ingezoomde schaal.")
+           f"wijken van hetzelfde type ({ui.md(info.get('wijktype', ''))}) en van "
+           + (f"de gemeente {ui.md(city_name)}" if city_name else "de stad") + " (gestippeld)."
+           " Let op de ingezoomde schaal.")
 
 # --- Monthly --------------------------------------------------------------------------------------
 st.subheader("Per maand")
 left, right = st.columns(2, gap="large")
 with left:
-    police = data.monthly(marts, "politie", wijk)
+    police = data.monthly(local, "politie", wijk)
     if police.height:
         ui.show_chart(charts.with_data(templates.monthly(marts, "politie"), {"months": charts.monthly_data(police)}),
                       width="content")
     st.caption("Geregistreerde misdrijven per maand (lichte lijn) en het gemiddelde over 12 maanden (donker). "
                "Aantallen, niet per inwoner; elke soort heeft een eigen schaal.")
 with right:
-    reports = data.monthly(marts, "meldingen", wijk)
+    reports = data.monthly(local, "meldingen", wijk)
     if reports.height:
         ui.show_chart(charts.with_data(templates.monthly(marts, "meldingen"),
                                        {"months": charts.monthly_data(reports)}), width="content")

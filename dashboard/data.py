@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -18,8 +19,8 @@ import polars as pl
 import streamlit as st
 
 from pipeline.presentation import (DEFAULT_MARTS_DIR, MANIFEST, Marts, MartsError, MartsNotFound,
-                                PublicationInProgress, all_wijken_frame, prestaties_frame, published_method,
-                                read_marts)
+                                PublicationInProgress, all_wijken_frame, concerning_wijken, prestaties_frame,
+                                published_method, read_marts)
 
 ENV_VAR = "VI_MARTS_DIR"
 
@@ -235,9 +236,7 @@ def gemeenten(_marts: Marts, publication: str) -> dict[str, str]:
              .with_columns(pl.col("gemeente_naam").fill_null(pl.col("gemeente_code")))
              .sort("gemeente_naam", "gemeente_code"))
     names = dict(frame.iter_rows())
-    counts: dict[str, int] = {}
-    for name in names.values():
-        counts[name] = counts.get(name, 0) + 1
+    counts = Counter(names.values())
     # two gemeenten of one name (a copied areas file, or a name without its province) stay apart
     return {code: f"{name} ({code})" if counts[name] > 1 and name != code else name for code, name in names.items()}
 
@@ -269,9 +268,7 @@ def wijk_labels(_marts: Marts, publication: str) -> dict[str, str]:
     """The wijk choice's texts over all gemeenten: the name, and where two gemeenten have a wijk of
     that name (a national publication has many a 'Centrum') the gemeente beside it."""
     names = wijk_names(_marts, publication)
-    counts: dict[str, int] = {}
-    for name in names.values():
-        counts[name] = counts.get(name, 0) + 1
+    counts = Counter(names.values())
     of, gm = wijk_gemeente(_marts, publication), gemeenten(_marts, publication)
     return {code: f"{name} · {gm.get(of.get(code), of.get(code) or 'geen gemeente')}" if counts[name] > 1 else name
             for code, name in names.items()}
@@ -312,9 +309,7 @@ def _scoped(publication: str, gemeente: str, _marts: Marts) -> Marts:
     frames["gemeente_index"] = _marts["gemeente_index"].filter(pl.col("gemeente_code") == gemeente)
     # An agreement for 'the whole city' has no gemeente in a publication of many (prestaties.csv names
     # none): it is shown under "Alle gemeenten" only, never attributed to one gemeente by guess.
-    prestaties = _marts["prestaties"]
-    mine = prestaties.filter(((pl.col("niveau") == "wijk") & pl.col("wijk_code").is_in(codes))
-                             | ((pl.col("niveau") == "gebied") & pl.col("wijk_code").is_in(gebieden)))
+    mine = concerning_wijken(_marts["prestaties"], wijken, codes)
     frames["prestaties"] = mine
     ids = mine.get_column("prestatie_id").to_list()
     for name in ("voortgang", "prestatie_effecten"):

@@ -30,6 +30,7 @@ WIJK = "vi_wijk"  # canonical selection in st.session_state (widgets have their 
 JAAR = "vi_jaar"
 GEMEENTE = "vi_gemeente"  # only with more than one gemeente: a gemeente code or data.ALL_GEMEENTEN
 PARAM_WIJK, PARAM_JAAR, PARAM_GEMEENTE = "wijk", "jaar", "gemeente"
+PARAM_WEERGAVE = "weergave"  # the tab of the Stad page (?weergave=Rangorde)
 ALL_GEMEENTEN_LABEL = "Alle gemeenten"
 
 

@@ -115,6 +115,14 @@ def start(marts: Path, monkeypatch, query: dict | None = None) -> AppTest:
     return at
 
 
+def ranking_table(at: AppTest):
+    """The ranking on Stad, its tab opened (only the open tab runs): a pandas frame or Styler."""
+    at.session_state["weergave"] = "Rangorde"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return next(df.value for df in at.dataframe if "Rang" in getattr(df.value, "columns", []))
+
+
 def metric(at: AppTest, label_start: str):
     found = [m for m in at.metric if m.label.startswith(label_start)]
     assert found, f"geen metric '{label_start}…' in {[m.label for m in at.metric]}"
@@ -189,11 +197,32 @@ def test_stad_year_change_updates_numbers_and_url(golden_marts, monkeypatch):
     assert at.query_params["jaar"] == ["2020"] or at.query_params["jaar"] == "2020"
 
 
+def test_stad_ranking_is_a_tab_that_runs_only_when_opened(golden_marts, monkeypatch):
+    """The landing page sends the map and the changed wijken, not the table of every wijk (it was
+    most of what the browser drew before the first chart); ?weergave=Rangorde opens the ranking by
+    link, and the downloads of all wijken are under both tabs."""
+    from pipeline.presentation import export_all_wijken
+    at = start(golden_marts, monkeypatch)
+    assert [t.label for t in at.tabs] == ["Overzicht", "Rangorde"]
+    assert [h for h in at.subheader if h.value.startswith("Kaart ")]
+    assert not [df for df in at.dataframe if "Rang" in getattr(df.value, "columns", [])]
+    downloads = [d.proto.label for d in at.get("download_button")]
+    assert any(label.startswith("Download alle wijken") for label in downloads)
+
+    linked = start(golden_marts, monkeypatch, {"weergave": "Rangorde"})
+    table = next(df.value for df in linked.dataframe if "Rang" in getattr(df.value, "columns", []))
+    table = table.data if hasattr(table, "data") else table
+    jaar = max(json.loads((golden_marts / "publicatie.json").read_text())["jaren"])
+    assert len(table) == len(csv_rows(export_all_wijken(golden_marts, jaar))) - 1  # every wijk, as the CSV
+    assert not [h for h in linked.subheader if h.value.startswith("Kaart ")]  # the other tab did not run
+    assert [d.proto.label for d in linked.get("download_button")] == downloads
+
+
 def test_stad_ranking_equals_all_wijken_csv(golden_marts, monkeypatch):
     from pipeline.presentation import export_all_wijken
     at = start(golden_marts, monkeypatch)
     jaar = max(json.loads((golden_marts / "publicatie.json").read_text())["jaren"])
-    table = next(df.value for df in at.dataframe if "Rang" in getattr(df.value, "columns", []))
+    table = ranking_table(at)
     if hasattr(table, "data"):  # a pandas Styler
         table = table.data
     rows = csv_rows(export_all_wijken(golden_marts, jaar))
@@ -285,7 +314,7 @@ def test_indicatief_beside_figures_below_100_respondents(golden_marts, tmp_path,
     trend = next(c.value for c in at.caption if c.value.startswith("Index per jaar"))
     assert "indicatief (2019, 2020, 2021)" in trend  # the other years still are
     at.switch_page("views/stad.py").run()
-    table = next(df.value for df in at.dataframe if "Rang" in getattr(df.value, "columns", []))
+    table = ranking_table(at)
     table = table.data if hasattr(table, "data") else table
     marks = dict(zip(table["Wijk"], table["Let op"]))
     assert marks["Spangen"] == "" and marks["Middelland"] == "indicatief"

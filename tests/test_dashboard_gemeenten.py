@@ -49,8 +49,13 @@ def _codes_of(marts: Path, code: str) -> set[str]:
 
 
 def _ranking(at) -> pl.DataFrame:
+    """The ranking on Stad: its tab opened (only the open tab runs), read, and closed again."""
+    at.session_state["weergave"] = "Rangorde"
+    at.run()
     table = next(df.value for df in at.dataframe if "Rang" in getattr(df.value, "columns", []))
     table = table.data if hasattr(table, "data") else table  # a pandas Styler
+    at.session_state["weergave"] = "Overzicht"
+    at.run()
     return pl.from_pandas(table)
 
 

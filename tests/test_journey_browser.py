@@ -59,6 +59,8 @@ def expected_answer(marts: Path) -> tuple[int, list[str], dict[str, dict]]:
 def grid_rows(page) -> list[dict[str, str]]:
     """The rows of the first table as its accessible grid offers them (header names -> cell texts)."""
     grid = page.locator('[data-testid="stDataFrame"]').first
+    # the table's code may still be loading: its (visually hidden) header cells come with it
+    grid.locator('[role="columnheader"]').first.wait_for(state="attached", timeout=TIMEOUT_MS)
     headers = grid.locator('[role="columnheader"]').all_inner_texts()
     rows = []
     for row in grid.locator('[role="row"]').all()[1:]:

@@ -1,6 +1,7 @@
 """Stad: the city index, wijken per category, the map (real boundaries when the publication has
 wijk_geometrie, else the tile map), the wijken that changed demonstrably — each a link to its wijk
-page, each list a link to the Prestaties page on their agreements — and the ranking of one year.
+page, each list a link to the Prestaties page on their agreements — and, in a second tab
+(?weergave=Rangorde), the ranking of one year; the downloads of all wijken below both.
 
 With many gemeenten (a choice at the top) the page shows the chosen gemeente: its gemeente_index as
 the city index, its wijken in the chart, map, lists and ranking. "Alle gemeenten" shows the total
@@ -85,7 +86,7 @@ with right:
                "Grijs: geen index (te weinig inwoners of respondenten).")
 
 # --- Map and ranking ---------------------------------------------------------------------------
-st.divider()
+OVERVIEW, RANKING = "Overzicht", "Rangorde"  # the tabs; RANKING is also the value of ?weergave=
 ranking = data.all_wijken(data.cache_key(publication), gemeente or "", jaar, marts)  # built once per year
 codes = ranking.get_column("Wijkcode").to_list()
 gemeente_rows = data.gemeente_year(data.cache_key(publication), jaar, publication) if everywhere else None
@@ -140,89 +141,103 @@ def _gemeenten_table(rows: pl.DataFrame):
     return table.style.map(ui.change_style, subset=["Verandering"])
 
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader(f"Gemeenten {jaar}" if everywhere else f"Kaart {jaar}")
-    if everywhere:
-        ui.dataframe(_gemeenten_table(gemeente_rows), hide_index=True, width="stretch",
-                     height=min(460, 38 + 35 * gemeente_rows.height), key="stad_gemeenten",
-                     on_select=_open_gemeente, selection_mode="single-row",
-                     # widths add up to the column's room at 1,400 px (540 px less the selection column)
-                     column_config={
-                         "Gemeente": st.column_config.TextColumn(width=135),
-                         "Index": st.column_config.TextColumn(width=45),
-                         "95%-interval": st.column_config.TextColumn(width=85),
-                         "Verandering": st.column_config.TextColumn(
-                             width=125, help=f"Verandering van de index van de gemeente sinds {jaar - 1}. ▲/▼ = "
-                                             "aantoonbaar; grijs = niet aantoonbaar veranderd."),
-                         "Wijken": st.column_config.TextColumn(width=65, help="Wijken met een index van alle wijken."),
-                         "▲ ▼": st.column_config.TextColumn(
-                             width=50, help=f"Wijken die sinds {jaar - 1} aantoonbaar veiliger (▲) of onveiliger "
-                                            "(▼) werden."),
-                     })
-        st.caption("Klik op een gemeente (of kies haar bovenaan) voor haar kaart, haar wijken en haar index."
-                   + (" Elke gemeente is tegen haar eigen basisjaar gekalibreerd: de indexen van twee gemeenten "
-                      "liggen niet op één schaal." if data.calibrated_per_gemeente(marts) else ""))
-        note = None
-    elif wijk_geometry(marts) is not None:  # areas/ had boundaries (areas/*.geojson)
-        # parsed once for the whole publication (the cache key is the publication), each gemeente draws its own
-        template, shapes = _geo_map(publication.publication_id, publication)
-        ui.show_chart(charts.with_data(template, {"vlakken": charts.geo_data(year_rows, shapes)}),
-                      key="stad_kaart", on_select=_open_from_map, selection_mode="wijk")
-        st.caption("Kaart van de wijken met hun grenzen, gekleurd naar categorie. Klik op een wijk om de "
-                   "wijkpagina te openen.")
-        note = not_on_map_note(without_geometry(year_rows, pl.DataFrame({"wijk_code": list(shapes)},
-                                                                        schema={"wijk_code": pl.String})), "grens")
-    else:
-        ui.show_chart(charts.with_data(templates.tile_map(marts), {"tiles": charts.tile_data(year_rows)}),
-                      key="stad_kaart", on_select=_open_from_map, selection_mode="wijk",
-                      width="content")  # fixed tile size: the names must stay readable
-        ui.fit_on_phone("stad_kaart", templates.tile_grid(marts)[0] * charts.TILE)
-        st.caption("Schematische kaart: elk vakje is een wijk, ongeveer op zijn plek in de stad, gekleurd naar "
-                   "categorie. Klik op een wijk om de wijkpagina te openen.")
-        note = not_on_map_note(without_tile(year_rows))
-    if note:  # a wijk the map cannot place is named, never silently missing
-        st.caption(ui.md(note))
-with right:
-    st.subheader(f"Aantoonbare veranderingen sinds {jaar - 1}")
-    changed = ranking.filter(pl.col("Verandering aantoonbaar") == "ja")
-    compared = ranking.filter(pl.col("Verandering aantoonbaar") != "").height
-    better = changed.filter(~pl.col("Verschil met vorig jaar").str.starts_with("-"))
-    worse = changed.filter(pl.col("Verschil met vorig jaar").str.starts_with("-"))
-    if not compared:
-        st.info(f"Geen vergelijking mogelijk: {jaar} is het eerste jaar met cijfers."
-                if jaar - 1 not in years else f"Geen vergelijking met {jaar - 1} mogelijk.")
-    else:
-        st.markdown(f"**{better.height}** wijk(en) aantoonbaar veiliger, **{worse.height}** aantoonbaar onveiliger. "
-                    f"Bij de andere {compared - changed.height} wijken is de verandering **niet aantoonbaar**: ze valt "
-                    "binnen de onzekerheidsmarge. Dat betekent niet dat er niets veranderde, wel dat de cijfers het "
-                    "niet kunnen laten zien; in de rangorde staat per wijk vanaf welk verschil het wel zou kunnen.")
-        # Worse first (the question a bestuurder asks); each wijk opens its page, and one link per list
-        # opens the Prestaties page on the agreements of these wijken (and their gebied).
-        in_gemeente = {ui.PARAM_GEMEENTE: gemeente} if gemeente not in (None, data.ALL_GEMEENTEN) else {}
-        for title, frame, colour, mark, direction in (("Onveiliger geworden", worse, "red", ui.DOWN, WORSE),
-                                                      ("Veiliger geworden", better, "green", ui.UP, BETTER)):
-            if not frame.height:
-                continue
-            st.markdown(f"**{title}**")
-            ordered = frame.sort(pl.col("Verschil met vorig jaar").str.replace(",", ".").cast(pl.Float64),
-                                 descending=frame is better)
-            more = ordered.height - LIST_LIMIT if everywhere else 0
-            for r in ordered.head(LIST_LIMIT).iter_rows(named=True) if everywhere else ordered.iter_rows(named=True):
-                note = " · indicatief" if r["Indicatief"] == "ja" else ""
-                st.page_link(ui.page("wijk"), icon=":material/chevron_right:",
-                             label=f":{colour}[{mark} {ui.md(r['Verschil met vorig jaar'])}] {ui.md(r['Wijk'])} "
-                                   f":gray[(nu {ui.md(r['Index'])}, {ui.md(r['Categorie'].lower())}{note})]",
-                             query_params={ui.PARAM_WIJK: r["Wijkcode"], ui.PARAM_JAAR: str(jaar), **in_gemeente},
-                             help=indicative_note(marts) if note else None)
-            if more > 0:
-                st.caption(f"… en nog {fmt_int(more)} {'wijk' if more == 1 else 'wijken'}: kies een gemeente voor "
-                           "haar hele lijst, of zie de rangorde hieronder.")
-            st.page_link(ui.page("prestaties"), label="Bekijk de afspraken van deze wijken",
-                         icon=":material/handshake:",
-                         query_params={FILTER_PARAM: direction, ui.PARAM_JAAR: str(jaar), **in_gemeente},
-                         help="De prestatieafspraken van deze wijken en hun gebied, met de verandering van de index "
-                              "en of de afspraak geholpen heeft.")
+# The map (or the gemeenten) with the changed wijken, and the ranking of every wijk, as two tabs. Only
+# the open tab runs (on_change): the ranking, a table of every wijk, was most of what the browser drew
+# before the landing page's first chart. ?weergave=Rangorde opens it by link.
+overview_tab, ranking_tab = st.tabs([OVERVIEW, RANKING], key=ui.PARAM_WEERGAVE, bind="query-params",
+                                    on_change="rerun")
+
+
+def _overview() -> None:
+    """The map (or the gemeenten) and the wijken that changed demonstrably, as links."""
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader(f"Gemeenten {jaar}" if everywhere else f"Kaart {jaar}")
+        if everywhere:
+            ui.dataframe(_gemeenten_table(gemeente_rows), hide_index=True, width="stretch",
+                         height=min(460, 38 + 35 * gemeente_rows.height), key="stad_gemeenten",
+                         on_select=_open_gemeente, selection_mode="single-row",
+                         # widths add up to the column's room at 1,400 px (540 px less the selection column)
+                         column_config={
+                             "Gemeente": st.column_config.TextColumn(width=135),
+                             "Index": st.column_config.TextColumn(width=45),
+                             "95%-interval": st.column_config.TextColumn(width=85),
+                             "Verandering": st.column_config.TextColumn(
+                                 width=125,
+                                 help=f"Verandering van de index van de gemeente sinds {jaar - 1}. ▲/▼ = "
+                                      "aantoonbaar; grijs = niet aantoonbaar veranderd."),
+                             "Wijken": st.column_config.TextColumn(
+                                 width=65, help="Wijken met een index van alle wijken."),
+                             "▲ ▼": st.column_config.TextColumn(
+                                 width=50, help=f"Wijken die sinds {jaar - 1} aantoonbaar veiliger (▲) of onveiliger "
+                                                "(▼) werden."),
+                         })
+            st.caption("Klik op een gemeente (of kies haar bovenaan) voor haar kaart, haar wijken en haar index."
+                       + (" Elke gemeente is tegen haar eigen basisjaar gekalibreerd: de indexen van twee gemeenten "
+                          "liggen niet op één schaal." if data.calibrated_per_gemeente(marts) else ""))
+            note = None
+        elif wijk_geometry(marts) is not None:  # areas/ had boundaries (areas/*.geojson)
+            # parsed once for the whole publication (the cache key is the publication), each gemeente draws its own
+            template, shapes = _geo_map(publication.publication_id, publication)
+            ui.show_chart(charts.with_data(template, {"vlakken": charts.geo_data(year_rows, shapes)}),
+                          key="stad_kaart", on_select=_open_from_map, selection_mode="wijk")
+            st.caption("Kaart van de wijken met hun grenzen, gekleurd naar categorie. Klik op een wijk om de "
+                       "wijkpagina te openen.")
+            note = not_on_map_note(without_geometry(year_rows, pl.DataFrame({"wijk_code": list(shapes)},
+                                                                            schema={"wijk_code": pl.String})), "grens")
+        else:
+            ui.show_chart(charts.with_data(templates.tile_map(marts), {"tiles": charts.tile_data(year_rows)}),
+                          key="stad_kaart", on_select=_open_from_map, selection_mode="wijk",
+                          width="content")  # fixed tile size: the names must stay readable
+            ui.fit_on_phone("stad_kaart", templates.tile_grid(marts)[0] * charts.TILE)
+            st.caption("Schematische kaart: elk vakje is een wijk, ongeveer op zijn plek in de stad, gekleurd naar "
+                       "categorie. Klik op een wijk om de wijkpagina te openen.")
+            note = not_on_map_note(without_tile(year_rows))
+        if note:  # a wijk the map cannot place is named, never silently missing
+            st.caption(ui.md(note))
+    with right:
+        st.subheader(f"Aantoonbare veranderingen sinds {jaar - 1}")
+        changed = ranking.filter(pl.col("Verandering aantoonbaar") == "ja")
+        compared = ranking.filter(pl.col("Verandering aantoonbaar") != "").height
+        better = changed.filter(~pl.col("Verschil met vorig jaar").str.starts_with("-"))
+        worse = changed.filter(pl.col("Verschil met vorig jaar").str.starts_with("-"))
+        if not compared:
+            st.info(f"Geen vergelijking mogelijk: {jaar} is het eerste jaar met cijfers."
+                    if jaar - 1 not in years else f"Geen vergelijking met {jaar - 1} mogelijk.")
+        else:
+            st.markdown(f"**{better.height}** wijk(en) aantoonbaar veiliger, **{worse.height}** aantoonbaar "
+                        f"onveiliger. Bij de andere {compared - changed.height} wijken is de verandering **niet "
+                        "aantoonbaar**: ze valt binnen de onzekerheidsmarge. Dat betekent niet dat er niets "
+                        "veranderde, wel dat de cijfers het niet kunnen laten zien; in het tabblad Rangorde staat "
+                        "per wijk vanaf welk verschil het wel zou kunnen.")
+            # Worse first (the question a bestuurder asks); each wijk opens its page, and one link per list
+            # opens the Prestaties page on the agreements of these wijken (and their gebied).
+            in_gemeente = {ui.PARAM_GEMEENTE: gemeente} if gemeente not in (None, data.ALL_GEMEENTEN) else {}
+            for title, frame, colour, mark, direction in (("Onveiliger geworden", worse, "red", ui.DOWN, WORSE),
+                                                          ("Veiliger geworden", better, "green", ui.UP, BETTER)):
+                if not frame.height:
+                    continue
+                st.markdown(f"**{title}**")
+                ordered = frame.sort(pl.col("Verschil met vorig jaar").str.replace(",", ".").cast(pl.Float64),
+                                     descending=frame is better)
+                more = ordered.height - LIST_LIMIT if everywhere else 0
+                for r in (ordered.head(LIST_LIMIT) if everywhere else ordered).iter_rows(named=True):
+                    note = " · indicatief" if r["Indicatief"] == "ja" else ""
+                    st.page_link(ui.page("wijk"), icon=":material/chevron_right:",
+                                 label=f":{colour}[{mark} {ui.md(r['Verschil met vorig jaar'])}] {ui.md(r['Wijk'])} "
+                                       f":gray[(nu {ui.md(r['Index'])}, {ui.md(r['Categorie'].lower())}{note})]",
+                                 query_params={ui.PARAM_WIJK: r["Wijkcode"], ui.PARAM_JAAR: str(jaar), **in_gemeente},
+                                 help=indicative_note(marts) if note else None)
+                if more > 0:
+                    st.caption(f"… en nog {fmt_int(more)} {'wijk' if more == 1 else 'wijken'}: kies een gemeente voor "
+                               "haar hele lijst, of open het tabblad Rangorde.")
+                st.page_link(ui.page("prestaties"), label="Bekijk de afspraken van deze wijken",
+                             icon=":material/handshake:",
+                             query_params={FILTER_PARAM: direction, ui.PARAM_JAAR: str(jaar), **in_gemeente},
+                             help="De prestatieafspraken van deze wijken en hun gebied, met de verandering van de "
+                                  "index en of de afspraak geholpen heeft.")
+
+
 
 STYLE_LIMIT = 2_000  # rows: a pandas Styler of more takes seconds to send on every rerun
 
@@ -241,14 +256,15 @@ def _ranking_table(publication: str, gemeente_key: str, jaar: int, _ranking: pl.
             lambda r: ui.change_marker(r["Oordeel verandering"], r["Verandering aantoonbaar"],
                                        r["Verschil met vorig jaar"]), return_dtype=pl.String).alias("Verandering"),
         pl.struct("Ondergrens 95%-interval", "Bovengrens 95%-interval", "Reden geen index").map_elements(
-            lambda r: join_interval(r["Ondergrens 95%-interval"], r["Bovengrens 95%-interval"]) or r["Reden geen index"],
+            lambda r: (join_interval(r["Ondergrens 95%-interval"], r["Bovengrens 95%-interval"])
+                       or r["Reden geen index"]),
             return_dtype=pl.String).alias("95%-interval"),
         "Gebied",
     ).to_pandas()
 
 
-st.divider()
-with st.container():
+def _ranking() -> None:
+    """Every wijk of the year, best first; a click on a row opens the wijk."""
     st.subheader(f"Rangorde {jaar}")
     any_indicative = (ranking.get_column("Indicatief") == "ja").any()
     table = _ranking_table(data.cache_key(publication), gemeente or "", jaar, ranking, everywhere)
@@ -286,30 +302,39 @@ with st.container():
     if data.calibrated_per_gemeente(marts) and everywhere:
         st.caption("Elke gemeente is tegen haar eigen basisjaar gekalibreerd: wijken van verschillende gemeenten "
                    "liggen niet op één schaal, hun volgorde in deze rangorde zegt weinig.")
-    if gemeente in (None, data.ALL_GEMEENTEN):
-        what, stem = "alle wijken", "alle_wijken"
-    else:  # the gemeente's wijken: its name on the buttons, its code in the file names
-        what, stem = "wijken", f"wijken_{gemeente}"  # the title names the gemeente: short labels fit
-    downloads = st.columns(3)
-    downloads[0].download_button(
-        f"Download {what} {jaar} (CSV voor Excel)",
-        # many gemeenten: written only when clicked (a national CSV is megabytes); one gemeente as ever
-        data=to_dutch_csv(ranking) if gemeente is None else (lambda: to_dutch_csv(ranking)),
-        file_name=all_wijken_filename(jaar).replace("alle_wijken", stem), mime="text/csv", on_click="ignore",
-        icon=":material/download:", key="download_alle_wijken", width="stretch")
-    if data.export_available("scorecard_xlsx"):  # built only when clicked (a callable), in its own thread
-        downloads[1].download_button(f"{what[0].upper()}{what[1:]} {jaar} als Excel (.xlsx)",
-                                     data=lambda: data.all_wijken_xlsx(marts, jaar),
-                                     file_name=all_wijken_filename(jaar, "xlsx").replace("alle_wijken", stem),
-                                     mime=data.XLSX_MIME, on_click="ignore", icon=":material/table_view:",
-                                     key="download_alle_wijken_xlsx", width="stretch")
-    if data.export_available("scorecard_pdf") and not everywhere:  # a booklet of 14,000 pages helps no one
-        downloads[2].download_button(f"Scorekaarten {what} {jaar} (PDF)",
-                                     data=lambda: data.booklet_pdf(marts, jaar),
-                                     file_name=all_wijken_filename(jaar, "pdf").replace("alle_wijken", stem),
-                                     mime=data.PDF_MIME, on_click="ignore", icon=":material/picture_as_pdf:",
-                                     key="download_boekje", width="stretch",
-                                     help="Eén A4-pagina per wijk, om mee te nemen naar een overleg.")
+
+
+with overview_tab:
+    if overview_tab.open:
+        _overview()
+with ranking_tab:
+    if ranking_tab.open:
+        _ranking()
+
+if gemeente in (None, data.ALL_GEMEENTEN):
+    what, stem = "alle wijken", "alle_wijken"
+else:  # the gemeente's wijken: its name on the buttons, its code in the file names
+    what, stem = "wijken", f"wijken_{gemeente}"  # the title names the gemeente: short labels fit
+downloads = st.columns(3)
+downloads[0].download_button(
+    f"Download {what} {jaar} (CSV voor Excel)",
+    data=lambda: to_dutch_csv(ranking),  # written when clicked, not on every visit (a national CSV is megabytes)
+    file_name=all_wijken_filename(jaar).replace("alle_wijken", stem), mime="text/csv", on_click="ignore",
+    icon=":material/download:", key="download_alle_wijken", width="stretch")
+if data.export_available("scorecard_xlsx"):  # built only when clicked (a callable), in its own thread
+    downloads[1].download_button(f"{what[0].upper()}{what[1:]} {jaar} als Excel (.xlsx)",
+                                 data=lambda: data.all_wijken_xlsx(marts, jaar),
+                                 file_name=all_wijken_filename(jaar, "xlsx").replace("alle_wijken", stem),
+                                 mime=data.XLSX_MIME, on_click="ignore", icon=":material/table_view:",
+                                 key="download_alle_wijken_xlsx", width="stretch")
+if data.export_available("scorecard_pdf") and not everywhere:  # a booklet of 14,000 pages helps no one
+    downloads[2].download_button(f"Scorekaarten {what} {jaar} (PDF)",
+                                 data=lambda: data.booklet_pdf(marts, jaar),
+                                 file_name=all_wijken_filename(jaar, "pdf").replace("alle_wijken", stem),
+                                 mime=data.PDF_MIME, on_click="ignore", icon=":material/picture_as_pdf:",
+                                 key="download_boekje", width="stretch",
+                                 help="Eén A4-pagina per wijk, om mee te nemen naar een overleg.")
+
 
 goto = st.session_state.pop("_goto_wijk", None)
 if goto in codes:

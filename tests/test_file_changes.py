@@ -179,3 +179,24 @@ def test_a_link_out_of_the_raw_folder_is_named_never_read(tmp_path, monkeypatch)
 
 
 CONTENT_HASH = automation.content_hash
+
+
+def test_a_database_from_an_earlier_version_is_updated_not_refused(raw):
+    """raw_files as the product wrote it before format_id, format and line_unit (and before
+    raw_file_columns): the next run rebuilds it with today's columns instead of stopping on
+    "raw_files does not have a column format_id", and keeps what the history needs."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE raw_files (source VARCHAR, file_name VARCHAR, file_order BIGINT, sha256 VARCHAR,
+                   size_bytes BIGINT, encoding VARCHAR, delimiter VARCHAR, rows_read BIGINT, status VARCHAR,
+                   duplicate_of VARCHAR)""")
+    con.execute("INSERT INTO raw_files VALUES ('oud', 'weg.csv', 0, 'abc', 1, 'utf-8', ',', 1, 'gelezen', NULL)")
+    build_database(raw.root, con=con)
+    columns = [r[0] for r in con.execute("DESCRIBE raw_files").fetchall()]
+    assert {"format_id", "format", "line_unit", "revised", "previous_sha256"} <= set(columns)
+    assert set(db_changes(con).values()) == {"nieuw"}
+    read = con.execute("SELECT count(*) FROM raw_files WHERE source = 'politie' AND format_id <> ''").fetchone()[0]
+    assert read == len(list((raw.root / "politie").glob("*.csv")))
+    assert con.execute("SELECT count(*) FROM raw_files WHERE source = 'oud'").fetchone()[0] == 1  # kept
+    assert con.execute("SELECT count(*) FROM wijk_index WHERE index IS NOT NULL").fetchone()[0] > 0  # the run went on

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.ingest import formats, readers
+from pipeline.ingest import fast, formats, readers
 from pipeline.ingest.readers import (PROBLEM_COLUMNS, FileInfo, RawFileError, list_csv_files, peek_header,
                                      read_file, read_raw_bytes)
 from pipeline.ingest.sources import SOURCES, Source
@@ -72,6 +72,21 @@ class _Table:
         self.con.unregister("incoming")
         self.rows += frame.height
 
+    def insert_select(self, select: str, params: list, columns: list[str]) -> int:
+        """The rows of a SELECT (fast.py: DuckDB reading a file itself); returns their number."""
+        for column in columns:
+            if column not in self.columns:
+                self.con.execute(f'ALTER TABLE "{self.name}" ADD COLUMN "{column}" VARCHAR')
+                self.columns.add(column)
+        rows = self.con.execute(f'INSERT INTO "{self.name}" BY NAME {select}', params).fetchone()[0]
+        self.rows += rows
+        return rows
+
+    def delete_file(self, file_order: int) -> None:
+        """Take back what insert_select put in for one file (it is then read piece by piece)."""
+        rows = self.con.execute(f'DELETE FROM "{self.name}" WHERE _file_order = ?', [file_order]).fetchone()[0]
+        self.rows -= rows
+
 
 def raw_schema(source: Source) -> pl.DataFrame:
     columns = {c: pl.String for c in formats.raw_columns(source)}
@@ -82,8 +97,9 @@ def raw_schema(source: Source) -> pl.DataFrame:
 
 def load_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source) -> tuple[int, list[FileInfo]]:
     """Read every file of a source into raw_<source>: (rows, one FileInfo a file). Small files are
-    parsed whole, large ones (readers.STREAM_BYTES) piece by piece; either way one file at a time,
-    straight into DuckDB, so memory does not grow with the input."""
+    parsed whole, large ones (readers.STREAM_BYTES) by DuckDB itself when provably simple (fast.py),
+    else piece by piece; either way one file at a time, straight into DuckDB, so memory does not
+    grow with the input."""
     if source.name == "area_geometry":  # GeoJSON, not a table: its own reader (pipeline/ingest/geometry.py)
         from pipeline.ingest.geometry import empty_frame, read_geometry
 
@@ -115,7 +131,7 @@ def load_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source) -
         except OSError:
             large = False  # vanished or unreadable: read_raw_bytes names the problem in Dutch
         if large:
-            infos.append(readers.stream_csv_file(path, source, order, raw_dir, sink, seen))
+            infos.append(fast.read_large(table, path, source, order, raw_dir, sink, seen))
             continue
         data = read_raw_bytes(path, name, raw_dir)
         frame, info = read_file(path, source, order, data)
@@ -157,17 +173,33 @@ def write_files(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, i
     # Each raw column's name as it stands in the file, so the quarantine names the file's column.
     headers = pl.DataFrame([{"source": i.source, "file_name": i.file_name, "column": c, "header": h}
                             for i in infos for c, h in i.headers.items()], schema=HEADER_COLUMNS)
-    con.register("incoming_headers", headers)
-    con.execute("CREATE TABLE IF NOT EXISTS raw_file_columns AS SELECT * FROM incoming_headers LIMIT 0")
-    con.execute("DELETE FROM raw_file_columns WHERE source = ?", [source.name])
-    con.execute("INSERT INTO raw_file_columns BY NAME SELECT * FROM incoming_headers")
-    con.unregister("incoming_headers")
-    con.register("incoming_files", files)
-    con.execute("CREATE TABLE IF NOT EXISTS raw_files AS SELECT * FROM incoming_files LIMIT 0")
-    con.execute("DELETE FROM raw_files WHERE source = ?", [source.name])
-    con.execute("INSERT INTO raw_files BY NAME SELECT * FROM incoming_files")
-    con.unregister("incoming_files")
+    _replace_source_rows(con, "raw_file_columns", headers, source)
+    _replace_source_rows(con, "raw_files", files, source)
     return files
+
+
+def _replace_source_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, source: Source) -> None:
+    """This source's rows of a file table, the other sources' rows kept. A table a database from an
+    earlier version of the product left with other columns (e.g. raw_files before format_id) is
+    rebuilt with today's columns first, its rows kept with the columns both have: otherwise the first
+    run after an update stops on a missing column."""
+    con.register("incoming", frame)
+    try:
+        existing = [r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
+        if existing and existing != frame.columns:
+            common = ", ".join(f'"{c}"' for c in frame.columns if c in existing)
+            con.execute(f'ALTER TABLE "{table}" RENAME TO "{table}_before_update"')
+            con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM incoming LIMIT 0')
+            if common:
+                con.execute(f'INSERT INTO "{table}" BY NAME SELECT {common} FROM "{table}_before_update"')
+            con.execute(f'DROP TABLE "{table}_before_update"')
+        con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" AS SELECT * FROM incoming LIMIT 0')
+        con.execute(f'DELETE FROM "{table}" WHERE source = ?', [source.name])
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming')
+    finally:
+        con.unregister("incoming")
 
 
 def record_published_files(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:

@@ -652,6 +652,15 @@ def stream_csv_file(path: Path, source: Source, file_order: int, root: Path, sin
     if sha in seen:
         info.status, info.duplicate_of = "duplicaat", seen[sha]
         return info
+    read_pieces(path, source, info, root, sink)
+    seen[sha] = path.name
+    return info
+
+
+def read_pieces(path: Path, source: Source, info: FileInfo, root: Path, sink) -> None:
+    """The pieces of a scanned file (info: its sha256, size and whole-file encoding) into sink."""
+    name = f"{source.folder}/{path.name}"
+    encoding, file_order = info.encoding, info.file_order
     columns: list[str] | None = None
     with open_raw(path, name, root) as handle:
         for piece, first_line in pieces(handle):
@@ -677,5 +686,3 @@ def stream_csv_file(path: Path, source: Source, file_order: int, root: Path, sin
             info.rows_read += frame.height
             sink(frame, info)
             del frame
-    seen[sha] = path.name
-    return info

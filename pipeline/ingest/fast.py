@@ -186,8 +186,9 @@ class _Shape:
 
 
 def scan_file(path: Path, name: str, root: Path) -> Scan:
-    """(sha256, size, encoding) as readers.scan_file gives them, and whether the file is simple,
-    in one pass over the file. The hash runs in a second thread (hashlib releases the GIL)."""
+    """(sha256, size, encoding: UTF-8 when all of it is, else Windows-1252, INPUTS.md) and
+    whether the file is simple, in one pass over the file. The hash runs in a second thread
+    (hashlib releases the GIL)."""
     digest, size, head = hashlib.sha256(), 0, b""
     decoder, utf8 = codecs.getincrementaldecoder("utf-8")(), True
     shape = _Shape()

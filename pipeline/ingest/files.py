@@ -9,15 +9,22 @@ run publishes (record_published_files).
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from pipeline.ingest import fast, formats, readers
-from pipeline.ingest.readers import (PROBLEM_COLUMNS, FileInfo, RawFileError, list_csv_files, peek_header,
-                                     read_file, read_raw_bytes)
+from pipeline.ingest.readers import (
+    PROBLEM_COLUMNS,
+    FileInfo,
+    RawFileError,
+    list_csv_files,
+    peek_header,
+    read_file,
+    read_raw_bytes,
+)
 from pipeline.ingest.sources import SOURCES, Source
 
 FILE_COLUMNS = {
@@ -206,7 +213,7 @@ def record_published_files(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> Non
     """After a successful publication: remember every file it reflects (the complete set, so that
     the next run can also tell which files were removed since: int_file_changes), and every revision."""
     con.execute(HISTORY_DDL)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     key = str(raw_dir.resolve())
     con.execute("""
         INSERT INTO file_revisions

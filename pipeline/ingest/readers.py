@@ -7,7 +7,6 @@ refuses files that cannot be read at all (RawFileError, with a Dutch message for
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -207,7 +206,7 @@ def cut_long_lines(data: bytes, name: str, first_line: int = 1) -> tuple[bytes, 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
     """UTF-8 (BOM optional) first, else Windows-1252, as INPUTS.md prescribes. `encoding`: the
-    whole file's, decided by scan_file when a large file is read in pieces (a first piece that
+    whole file's, decided by fast.scan_file when a large file is read in pieces (a first piece that
     happens to be valid UTF-8 is still Windows-1252 when a later one is not)."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise RawFileError(f"{name}: het bestand is UTF-16 (Excel 'Unicode-tekst'); sla het op als "
@@ -584,38 +583,13 @@ def peek_header(path: Path, name: str, root: Path) -> list[str]:
 
 
 # --- Large files: read in pieces, so that memory stays flat however large the input -----------
-# A file above STREAM_BYTES is read twice in blocks: once for its hash and encoding (scan_file),
-# then piece by piece, each piece ending at a line end outside quotes (a record boundary), so the
-# same parsers and checks apply to every piece as to a small file, with the file's line numbers.
+# A file above STREAM_BYTES is read twice in blocks: once for its hash, encoding and shape
+# (fast.scan_file), then by DuckDB when it is simple, else piece by piece, each piece ending at
+# a line end outside quotes (a record boundary), so the same parsers and checks apply to every
+# piece as to a small file, with the file's line numbers.
 STREAM_BYTES = 64 << 20
 PIECE_BYTES = 16 << 20
 UTF8_BOM = b"\xef\xbb\xbf"
-
-
-def scan_file(path: Path, name: str, root: Path) -> tuple[str, int, str]:
-    """(sha256, size, encoding) of a file, read once in blocks: UTF-8 when all of it is, else
-    Windows-1252 (INPUTS.md)."""
-    digest, size, head = hashlib.sha256(), 0, b""
-    decoder, utf8 = codecs.getincrementaldecoder("utf-8")(), True
-    with open_raw(path, name, root) as handle:
-        try:
-            while block := handle.read(PIECE_BYTES):
-                digest.update(block)
-                size += len(block)
-                head = head or block[:3]
-                if utf8:
-                    try:
-                        decoder.decode(block)
-                    except UnicodeDecodeError:
-                        utf8 = False
-            if utf8:
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-        except OSError as exc:
-            raise RawFileError(f"{name} kan niet worden gelezen ({exc.strerror}).") from None
-    encoding = ("utf-8-sig" if head.startswith(UTF8_BOM) else "utf-8") if utf8 else "windows-1252"
-    return digest.hexdigest(), size, encoding
 
 
 def line_ends(data: bytes) -> int:
@@ -640,21 +614,6 @@ def pieces(handle, size: int = PIECE_BYTES):
             line += line_ends(piece)
         if not block:
             return
-
-
-def stream_csv_file(path: Path, source: Source, file_order: int, root: Path, sink, seen: dict) -> FileInfo:
-    """Read a large CSV file piece by piece into sink(frame); the first piece exactly as a small
-    file (header, form, BOM, checks), the others with the same parsers, checks and limits.
-    A file whose content was read before (seen: sha256 -> name) is skipped as a duplicate."""
-    name = f"{source.folder}/{path.name}"
-    sha, size, encoding = scan_file(path, name, root)
-    info = FileInfo(source.name, path.name, file_order, sha, size, encoding=encoding)
-    if sha in seen:
-        info.status, info.duplicate_of = "duplicaat", seen[sha]
-        return info
-    read_pieces(path, source, info, root, sink)
-    seen[sha] = path.name
-    return info
 
 
 def read_pieces(path: Path, source: Source, info: FileInfo, root: Path, sink) -> None:

@@ -6,6 +6,7 @@ pipeline.scorecard, so screen and CSV say the same)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -400,7 +401,42 @@ def change_line(summary: dict) -> str:
                          summary["Verschil met vorig jaar"])
     if text == "–":
         return ""
-    return f"<div style='{change_style(text)};font-size:0.9rem;margin:-0.6rem 0 0.6rem;line-height:1.35'>{escape(text)}</div>"
+    return (f"<div class='vi-change' style='{change_style(text)};font-size:0.9rem;margin:-0.6rem 0 0.6rem;"
+            f"line-height:1.35'>{escape(text)}</div>")
+
+
+@dataclass
+class Figure:
+    """One headline figure: a label, its value (text, or value_html: escaped HTML such as a category
+    badge), an optional explanation and an optional line under the value (HTML, e.g. change_line)."""
+    label: str
+    value: object
+    help: str | None = None
+    below: str = ""
+    value_html: str | None = None
+
+
+def figures(items: list[Figure], widths: list[float] | None = None, container=st) -> None:
+    """The headline figures of a page in one HTML block, looking like st.metric in columns. Four
+    metrics in columns are a dozen React elements with tooltip popovers, all rendered before the
+    first chart below them (issue 11: first chart within 1.5x a bare app); this is one. The
+    explanation opens on hover and on focus (a tap on a phone), and is the "?"'s accessible name.
+    Phones get two figures a row (PAGE_STYLE). Every text is html-escaped here."""
+    cells = []
+    for item in items:
+        tip = ""
+        if item.help:
+            text = escape(item.help.strip()).replace("\n\n", "<br><br>").replace("\n", " ")
+            tip = (f"<span class='vi-help' tabindex='0' role='button' aria-label='Uitleg: {escape(item.help, quote=True)}'>?"
+                   f"<span class='vi-tip' role='tooltip'>{text}</span></span>")
+        value = item.value_html if item.value_html is not None else escape(str(item.value))
+        cells.append(f"<div class='vi-figure' data-label='{escape(item.label, quote=True)}' "
+                     f"data-value='{escape(str(item.value), quote=True)}'>"
+                     f"<div class='vi-figure-label'>{escape(item.label)}{tip}</div>"
+                     f"<div class='vi-figure-value'>{value}</div>{item.below}</div>")
+    columns = " ".join(f"minmax(0, {w}fr)" for w in (widths or [1] * len(items)))
+    container.markdown(f"<div class='vi-figures' style='--vi-columns: {columns}'>{''.join(cells)}</div>",
+                       unsafe_allow_html=True)
 
 
 def change_style(text: str) -> str:
@@ -508,7 +544,24 @@ def refusal_banner(marts: Marts) -> str | None:
 # captions beside it included. Columns may shrink to the screen and such a chart scrolls sideways in
 # its own box (its names stay readable and a tap still hits the wijk). On a wide screen nothing changes.
 PAGE_STYLE = """<style>
+/* headline figures (figures()): the look of st.metric */
+.vi-figures { display: grid; grid-template-columns: var(--vi-columns); gap: 1rem; margin-bottom: 0.5rem; }
+.vi-figure-label { font-size: 0.875rem; line-height: 1.6; color: rgb(49, 51, 63); position: relative; }
+.vi-figure-value { font-size: 2.25rem; line-height: 1.3; padding-bottom: 0.25rem; white-space: nowrap; }
+.vi-figure .vi-change { margin: 0; }
+.vi-help { display: inline-block; margin-left: 0.35rem; width: 1rem; height: 1rem; line-height: 0.95rem;
+  border: 1px solid #a3a8b8; border-radius: 50%; color: #6b6f7b; font-size: 0.7rem; text-align: center;
+  cursor: help; vertical-align: 0.05rem; }
+.vi-tip { display: none; position: absolute; left: 0; top: 1.6rem; z-index: 10; width: min(22rem, 80vw);
+  padding: 0.5rem 0.75rem; background: #fff; color: rgb(49, 51, 63); border-radius: 0.5rem;
+  box-shadow: 0 2px 10px rgba(0, 0, 0, 0.2); font-size: 0.875rem; line-height: 1.45; text-align: left; }
+.vi-help:hover .vi-tip, .vi-help:focus .vi-tip { display: block; }
+.vi-figure:last-child .vi-tip { left: auto; right: 0; }  /* stays on the screen */
 @media (max-width: 640px) {
+  .vi-figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .vi-figure-value { font-size: 1.6rem; white-space: normal; }
+  .vi-figure:nth-child(odd) .vi-tip { left: 0; right: auto; }
+  .vi-figure:nth-child(even) .vi-tip { left: auto; right: 0; }
   [data-testid="stColumn"] { max-width: 100%; }
   [data-testid="stVerticalBlock"], [data-testid="stElementContainer"] { min-width: 0; max-width: 100%; }
   [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }

@@ -8,10 +8,13 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import threading
 import time
+from html import unescape
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 import pytest
@@ -96,7 +99,7 @@ def texts(at: AppTest) -> str:
     """Everything readable on the page (markdown, captions, metrics and their help, subheaders)."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
     parts += [e.value for e in at.error] + [h.value for h in at.subheader] + [i.value for i in at.info]
-    parts += [f"{m.label} {m.value} {m.help or ''}" for m in at.metric]
+    parts += [f"{m.label} {m.value} {m.help or ''}" for m in metrics(at)]
     return "\n".join(str(p) for p in parts)
 
 
@@ -123,9 +126,26 @@ def ranking_table(at: AppTest):
     return next(df.value for df in at.dataframe if "Rang" in getattr(df.value, "columns", []))
 
 
-def metric(at: AppTest, label_start: str):
-    found = [m for m in at.metric if m.label.startswith(label_start)]
-    assert found, f"geen metric '{label_start}…' in {[m.label for m in at.metric]}"
+class Figure(NamedTuple):
+    label: str
+    value: str
+    help: str | None
+
+
+_FIGURE = re.compile(r"<div class='vi-figure' data-label='([^']*)' data-value='([^']*)'>"
+                     r"<div class='vi-figure-label'>[^<]*(?:<span class='vi-help'[^>]*aria-label='Uitleg: ([^']*)'>)?")
+
+
+def metrics(at: AppTest) -> list[Figure]:
+    """The headline figures of the page (ui.figures: one HTML block, its texts html-escaped)."""
+    return [Figure(unescape(label), unescape(value), unescape(tip) if tip else None)
+            for m in at.markdown if "class='vi-figures'" in m.value
+            for label, value, tip in _FIGURE.findall(m.value)]
+
+
+def metric(at: AppTest, label_start: str) -> Figure:
+    found = [m for m in metrics(at) if m.label.startswith(label_start)]
+    assert found, f"geen kopcijfer '{label_start}…' in {[m.label for m in metrics(at)]}"
     return found[0]
 
 
@@ -147,7 +167,7 @@ def test_every_page_renders(golden_marts, monkeypatch, page):
     expected = PAGES[page] or sorted(wijken["wijk_naam"].to_list())[0]
     assert at.title[0].value == expected
     # nothing on screen says 'None', 'nan' or shows a Python error text
-    texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [str(m.value) for m in at.metric]
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [str(m.value) for m in metrics(at)]
     assert not any(t in ("None", "nan") for t in texts)
 
 
@@ -308,7 +328,7 @@ def test_indicatief_beside_figures_below_100_respondents(golden_marts, tmp_path,
     at = start(marts, monkeypatch, {"wijk": SPANGEN, "jaar": "2022"})
     at.switch_page("views/wijk.py").run()
     assert not at.exception
-    assert not [m.label for m in at.metric if "indicatief" in m.label]
+    assert not [m.label for m in metrics(at) if "indicatief" in m.label]
     assert not [h.value for h in at.subheader if "indicatief" in h.value]
     assert not [m.value for m in at.markdown if "indicatief" in m.value]
     trend = next(c.value for c in at.caption if c.value.startswith("Index per jaar"))
@@ -390,7 +410,7 @@ def test_unpublished_wijk_year_shows_reason_not_number(golden_marts, tmp_path, m
     at = start(marts, monkeypatch, {"wijk": SPANGEN, "jaar": "2021"})
     at.switch_page("views/wijk.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert not [m for m in at.metric if m.label.startswith("Index 2021")]
+    assert not [m for m in metrics(at) if m.label.startswith("Index 2021")]
     assert any("te weinig respondenten" in w.value for w in at.warning)
 
 
@@ -827,7 +847,7 @@ def test_pages_without_the_analysis_marts(golden_marts, tmp_path, monkeypatch):
     at.switch_page("views/prestaties.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert EFFECT_KEY not in table_of(at, "Omschrijving").columns
-    assert not [m for m in at.metric if m.label.startswith("Aantoonbaar beter")] and EFFECT_KEY not in texts(at)
+    assert not [m for m in metrics(at) if m.label.startswith("Aantoonbaar beter")] and EFFECT_KEY not in texts(at)
     at.switch_page("views/wijk.py").run()
     assert not at.exception
     assert EFFECT_KEY not in table_of(at, "Laatste voortgang").columns and "Categorie en weging" not in texts(at)

@@ -144,33 +144,39 @@ if change_filter in (WORSE, BETTER):
 
 # --- Summary: only the agreements shown ---------------------------------------------------------
 counts = effect_counts(shown)
-c1, c2, c3, c4, *c5 = st.columns([0.8, 1.4, 1.3, 1.4, 1.5] if effects_published else [0.8, 1.4, 1.3, 1.4])
-c1.metric("Afspraken", shown.height, help="Het aantal afspraken hieronder (volgens de gekozen filters)."
-          + ("" if shown.height == frame.height else f" Alle afspraken samen: {frame.height}."))
+summary_figures = [
+    ui.Figure("Afspraken", shown.height, help="Het aantal afspraken hieronder (volgens de gekozen filters)."
+              + ("" if shown.height == frame.height else f" Alle afspraken samen: {frame.height}.")),
+]
 rag = shown.get_column("laatste_rag").value_counts()
 rag_counts = dict(rag.iter_rows()) if rag.height else {}
 no_report = shown.height - sum(rag_counts.get(k, 0) for k in RAG_COLOURS)
-with c2:
-    st.markdown("<div style='font-size:0.875rem'>Laatste voortgang</div>"
-                "<div style='font-size:1.45rem;margin-top:2px;white-space:nowrap'>"
-                + " ".join(f"<span style='color:{RAG_COLOURS[k]}'>●&nbsp;{rag_counts.get(k, 0)}</span>"
-                           for k in RAG_COLOURS)
-                + f" <span style='color:#999'>○&nbsp;{no_report}</span></div>", unsafe_allow_html=True,
-                help="Groen, oranje, rood volgens de laatste voortgangsrapportage; open rondje = nog geen rapportage.")
+summary_figures.append(ui.Figure(
+    "Laatste voortgang", " ".join(f"{k}: {rag_counts.get(k, 0)}" for k in RAG_COLOURS) + f" geen: {no_report}",
+    value_html="<span style='font-size:1.45rem'>"
+               + " ".join(f"<span style='color:{RAG_COLOURS[k]}' title='{k}' aria-label='{k}: {rag_counts.get(k, 0)}'>"
+                        f"●&nbsp;{rag_counts.get(k, 0)}</span>" for k in RAG_COLOURS)
+               + f" <span style='color:#999' title='nog geen rapportage' aria-label='nog geen rapportage: {no_report}'>"
+                 f"○&nbsp;{no_report}</span></span>",
+    help="Groen, oranje, rood volgens de laatste voortgangsrapportage; open rondje = nog geen rapportage."))
 measured = shown.filter(pl.col("op_koers").is_not_null())
-c3.metric("Meetbaar en op koers", f"{measured.filter(pl.col('op_koers')).height} van {measured.height}",
-          help="Van de afspraken hieronder met een indicator: hoeveel liggen met de gemeten waarde op of voor de lijn "
-               "naar de streefwaarde.")
-c4.metric("Zonder recente voortgang", shown.filter(pl.col("voortgang_verouderd").fill_null(False)).height,
-          help=f"Toegezegd of in uitvoering, maar al meer dan {STALE_MONTHS} maanden geen voortgangsrapportage.")
+summary_figures.append(ui.Figure(
+    "Meetbaar en op koers", f"{measured.filter(pl.col('op_koers')).height} van {measured.height}",
+    help="Van de afspraken hieronder met een indicator: hoeveel liggen met de gemeten waarde op of voor de lijn "
+         "naar de streefwaarde."))
+summary_figures.append(ui.Figure(
+    "Zonder recente voortgang", shown.filter(pl.col("voortgang_verouderd").fill_null(False)).height,
+    help=f"Toegezegd of in uitvoering, maar al meer dan {STALE_MONTHS} maanden geen voortgangsrapportage."))
 if effects_published:
     rest = ", ".join(f"{EFFECT_LABELS[k]}: {counts[k]}" for k in ("te_vroeg", "geen_vergelijking", "geen_gegevens")
                      if counts.get(k))
-    c5[0].metric("Aantoonbaar beter dan elders", f"{counts.get('beter', 0)} van {counts['beoordeeld']}",
-                 help="Van de afspraken hieronder die met vergelijkbare wijken zonder zo'n afspraak te vergelijken "
-                      "zijn: bij hoeveel verbeterde de wijk (of het gebied) sinds de start aantoonbaar meer. Dat is een "
-                      "samenhang, geen bewijs dat de afspraak het verschil maakte."
-                      + (f" Niet te vergelijken: {rest}." if rest else ""))
+    summary_figures.append(ui.Figure(
+        "Aantoonbaar beter dan elders", f"{counts.get('beter', 0)} van {counts['beoordeeld']}",
+        help="Van de afspraken hieronder die met vergelijkbare wijken zonder zo'n afspraak te vergelijken "
+             "zijn: bij hoeveel verbeterde de wijk (of het gebied) sinds de start aantoonbaar meer. Dat is een "
+             "samenhang, geen bewijs dat de afspraak het verschil maakte."
+             + (f" Niet te vergelijken: {rest}." if rest else "")))
+ui.figures(summary_figures, widths=[0.8, 1.4, 1.3, 1.4, 1.5][:len(summary_figures)])
 
 # --- Table ----------------------------------------------------------------------------------------
 CHANGE = f"Verandering {jaar}"

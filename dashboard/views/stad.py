@@ -42,29 +42,31 @@ now = stad.filter(pl.col("jaar") == jaar).to_dicts()
 year_rows = data.wijk_year(marts, jaar)
 published = year_rows.filter(pl.col("index").is_not_null())
 
-c1, c2, c3, c4 = st.columns(4)
 indicative = published.filter(pl.col("indicatief").fill_null(False))
+label = f"Index alle gemeenten {jaar}" if everywhere else f"Stadsindex {jaar}"
+headline_figures = [ui.Figure(label, "–")]
 if now:
-    row = now[0]
-    city = headline(row, since=jaar - 1)  # the same words as the CSVs
-    c1.metric(f"Index alle gemeenten {jaar}" if everywhere else f"Stadsindex {jaar}", city["Index"],
-              help=("Gemiddelde van de wijkindexen van alle gemeenten samen" if everywhere else
-                    "Gemiddelde van de wijkindexen") + ", gewogen naar inwoners. Een verandering heet aantoonbaar "
-                   "als ze groter is dan de onzekerheid van beide jaren samen; anders staat erbij vanaf welk "
-                   "verschil ze wel aantoonbaar zou zijn.")
-    c1.markdown(ui.change_line(city), unsafe_allow_html=True)  # the pipeline judges the change (stad_index.sql)
-    c2.metric("95%-interval", join_interval(city["Ondergrens 95%-interval"], city["Bovengrens 95%-interval"]),
-              help="Met 95% zekerheid ligt de werkelijke stadsindex tussen deze grenzen. Niet meegerekend is de "
-                   "onzekerheid van de maatlat uit het basisjaar; buiten het basisjaar is de marge daardoor iets "
-                   "groter dan hier staat (zie Methode).")
-else:
-    c1.metric(f"Index alle gemeenten {jaar}" if everywhere else f"Stadsindex {jaar}", "–")
-c3.metric("Wijken met een index", f"{published.height} van {year_rows.height}",
-          help=(f"Waarvan {indicative.height} indicatief. {indicative_note(marts)}" if indicative.height else None))
+    city = headline(now[0], since=jaar - 1)  # the same words as the CSVs
+    headline_figures = [
+        ui.Figure(label, city["Index"],
+                  help=("Gemiddelde van de wijkindexen van alle gemeenten samen" if everywhere else
+                        "Gemiddelde van de wijkindexen") + ", gewogen naar inwoners. Een verandering heet aantoonbaar "
+                       "als ze groter is dan de onzekerheid van beide jaren samen; anders staat erbij vanaf welk "
+                       "verschil ze wel aantoonbaar zou zijn.",
+                  below=ui.change_line(city)),  # the pipeline judges the change (stad_index.sql)
+        ui.Figure("95%-interval", join_interval(city["Ondergrens 95%-interval"], city["Bovengrens 95%-interval"]),
+                  help="Met 95% zekerheid ligt de werkelijke stadsindex tussen deze grenzen. Niet meegerekend is de "
+                       "onzekerheid van de maatlat uit het basisjaar; buiten het basisjaar is de marge daardoor iets "
+                       "groter dan hier staat (zie Methode)."),
+    ]
 lowest = categories[:2]  # the two lowest categories of the method (onveilig, probleemwijk)
 unsafe = published.filter(pl.col("categorie").is_in([c["category"] for c in lowest])).height
-c4.metric(f"{category_label(lowest[0]['category'])} of {lowest[1]['category']}", fmt_int(unsafe),
-          help=f"Aantal wijken met een index onder {fmt_num(lowest[1]['upper'])}.")
+ui.figures(headline_figures + [
+    ui.Figure("Wijken met een index", f"{published.height} van {year_rows.height}",
+              help=(f"Waarvan {indicative.height} indicatief. {indicative_note(marts)}" if indicative.height else None)),
+    ui.Figure(f"{category_label(lowest[0]['category'])} of {lowest[1]['category']}", fmt_int(unsafe),
+              help=f"Aantal wijken met een index onder {fmt_num(lowest[1]['upper'])}."),
+])
 if indicative.height:
     st.markdown(f"{ui.indicatief_badge(marts)} <span style='color:#555;font-size:0.9rem'>{indicative.height} van de "
                 f"{published.height} wijken hadden in {jaar} minder dan {indicative_threshold(marts)} respondenten: "

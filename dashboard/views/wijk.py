@@ -43,23 +43,22 @@ if row.get("index") is None:
     st.warning(f"Voor {jaar} is er geen index voor {ui.md(name)}: {ui.md(summary['Reden geen index'])}.",
                icon=":material/info:")
 else:
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(f"Index {jaar}{marker}", summary["Index"],
-              help="Een verandering is aantoonbaar als ze groter is dan de onzekerheid van beide jaren samen. "
-                   "Is ze dat niet, dan staat erbij vanaf welk verschil ze wel aantoonbaar zou zijn geweest."
-                   + (f"\n\n{note}" if indicative else ""))
-    c1.markdown(ui.change_line(summary), unsafe_allow_html=True)
-    with c2:
-        st.markdown(f"<div style='font-size:0.875rem;color:#555'>Categorie</div>"
-                    f"<div style='margin-top:10px;font-size:1.35rem'>"
-                    f"{ui.category_badge(summary['Categorie'], ui.colour_of(row.get('categorie'), marts))}</div>",
-                    unsafe_allow_html=True)
-    c3.metric(f"95%-interval{marker}", join_interval(summary["Ondergrens 95%-interval"],
-                                                     summary["Bovengrens 95%-interval"]),
-              help="Met 95% zekerheid ligt de werkelijke index tussen deze grenzen."
-                   + (f"\n\n{note}" if indicative else ""))
-    c4.metric("Inwoners · respondenten", f"{fmt_int(row.get('inwoners'))} · {fmt_int(row.get('respondenten'))}",
-              help=note if indicative else None)
+    ui.figures([
+        ui.Figure(f"Index {jaar}{marker}", summary["Index"],
+                  help="Een verandering is aantoonbaar als ze groter is dan de onzekerheid van beide jaren samen. "
+                       "Is ze dat niet, dan staat erbij vanaf welk verschil ze wel aantoonbaar zou zijn geweest."
+                       + (f"\n\n{note}" if indicative else ""),
+                  below=ui.change_line(summary)),
+        ui.Figure("Categorie", summary["Categorie"],
+                  value_html=f"<span style='font-size:1.35rem'>"
+                             f"{ui.category_badge(summary['Categorie'], ui.colour_of(row.get('categorie'), marts))}</span>"),
+        ui.Figure(f"95%-interval{marker}", join_interval(summary["Ondergrens 95%-interval"],
+                                                         summary["Bovengrens 95%-interval"]),
+                  help="Met 95% zekerheid ligt de werkelijke index tussen deze grenzen."
+                       + (f"\n\n{note}" if indicative else "")),
+        ui.Figure("Inwoners · respondenten", f"{fmt_int(row.get('inwoners'))} · {fmt_int(row.get('respondenten'))}",
+                  help=note if indicative else None),
+    ])
     if indicative:
         st.markdown(f"{ui.indicatief_badge(marts)} <span style='color:#555;font-size:0.9rem'>{ui.md(name)} had in {jaar} "
                     f"{fmt_int(row.get('respondenten'))} respondenten, minder dan {indicative_threshold(marts)}: de "

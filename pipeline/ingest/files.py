@@ -3,11 +3,15 @@
 Files are identified by content hash: a file identical to an earlier one in the folder is
 skipped (status duplicaat); a file whose content changed under the same name since the last
 publication made from this raw folder is marked revised, and recorded in file_revisions once the
-run publishes (record_published_files).
+run publishes (record_published_files). A file with the same name and content as at the last
+ingest into the same database is not read again: its rows stay (reuse_plan), so a monthly
+delivery reads only what is new or changed, with the same result as reading everything.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,8 +66,14 @@ class _Table:
     """raw_<source> in DuckDB, filled file by file (or piece by piece for a large file): the raw
     rows never pile up in Python. A column a file has beyond the forms' columns is added (kept)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, empty: pl.DataFrame):
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, empty: pl.DataFrame, keep: bool = False):
         self.con, self.name, self.rows = con, name, 0
+        if keep:  # the rows of unchanged files stay (reuse_plan); the columns are those of the version
+            self.columns = {r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = ?", [name]).fetchall()}
+            self.rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
+            return
         con.register("incoming", empty)
         con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM incoming')
         con.unregister("incoming")
@@ -125,7 +135,11 @@ def load_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source) -
         raise MissingSourceError(
             f"Bronmap {folder} {what}. Verwacht voor {source.description}: CSV-bestanden met "
             f"kolommen {', '.join(source.columns)}.")
-    table = _Table(con, f"raw_{source.name}", raw_schema(source))
+    kept = reuse_plan(con, raw_dir, source, files)
+    table = _Table(con, f"raw_{source.name}", raw_schema(source), keep=kept is not None)
+    if kept is not None:
+        _drop_other_files(con, table, kept)
+    kept = kept or {}
     infos, seen = [], {}
 
     def sink(frame: pl.DataFrame, info: FileInfo) -> None:
@@ -133,6 +147,14 @@ def load_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source) -
 
     for order, path in enumerate(files):
         name = f"{source.folder}/{path.name}"
+        if path.name in kept:  # unchanged since the last ingest: its rows are in the table already
+            info = kept[path.name]
+            if info.file_order != order:  # a file added before it: the order decides what supersedes what
+                con.execute(f'UPDATE "{table.name}" SET _file_order = ? WHERE _file = ?', [order, path.name]).fetchall()
+                info.file_order = order
+            seen[info.sha256] = path.name
+            infos.append(info)
+            continue
         try:
             large = path.suffix.lower() != ".json" and path.stat().st_size > readers.STREAM_BYTES
         except OSError:
@@ -151,6 +173,84 @@ def load_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source) -
         del frame
         infos.append(info)
     return table.rows, infos
+
+
+# --- Unchanged files are not read again --------------------------------------------------------
+# A file whose name and content (sha-256) equal those of the last ingest into this database keeps
+# its rows: a monthly delivery re-reads only what changed. Only when the ingest code is the same
+# (INGEST_VERSION) and the rows in raw_<source> are exactly those raw_files recorded for it;
+# anything else (a run that stopped half-way, another version, VI_INCREMENTAL_INGEST=0) reads all.
+INCREMENTAL = os.environ.get("VI_INCREMENTAL_INGEST", "1") != "0"
+STATE_DDL = "CREATE TABLE IF NOT EXISTS raw_ingest_state (source VARCHAR, version VARCHAR)"
+
+
+def _ingest_version() -> str:
+    """A fingerprint of the code that turns a file into raw rows: this package's sources and the
+    versions of the parsers it calls (DuckDB, polars)."""
+    digest = hashlib.sha256(f"duckdb {duckdb.__version__} polars {pl.__version__}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+INGEST_VERSION = _ingest_version()
+
+
+def file_sha256(path: Path, name: str, root: Path) -> str:
+    """The content hash of one raw file, read in blocks (as readers.open_raw opens it)."""
+    digest = hashlib.sha256()
+    with readers.open_raw(path, name, root) as handle:
+        try:
+            while block := handle.read(readers.PIECE_BYTES):
+                digest.update(block)
+        except OSError as exc:
+            raise RawFileError(f"{name} kan niet worden gelezen ({exc.strerror}).") from None
+    return digest.hexdigest()
+
+
+def reuse_plan(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
+               files: list[Path]) -> dict[str, FileInfo] | None:
+    """The files whose rows can stay (file name -> its FileInfo as last read), or None when
+    raw_<source> is to be read anew. The state is cleared here and set again by write_files, so a
+    run that stops in between leaves a database that the next run reads in full."""
+    con.execute(STATE_DDL)
+    state = con.execute("SELECT version FROM raw_ingest_state WHERE source = ?", [source.name]).fetchall()
+    con.execute("DELETE FROM raw_ingest_state WHERE source = ?", [source.name]).fetchall()
+    if not (INCREMENTAL and state and state[0][0] == INGEST_VERSION):
+        return None
+    table = f"raw_{source.name}"
+    try:
+        cursor = con.execute("SELECT * FROM raw_files WHERE source = ? AND status = 'gelezen'", [source.name])
+        names = [d[0] for d in cursor.description]
+        previous = {r["file_name"]: r for r in (dict(zip(names, row)) for row in cursor.fetchall())}
+        headers = con.execute("SELECT file_name, \"column\", header FROM raw_file_columns WHERE source = ?",
+                              [source.name]).fetchall()
+        counts = dict(con.execute(f'SELECT _file, count(*) FROM "{table}" GROUP BY _file').fetchall())
+    except duckdb.Error:  # a table missing or from another version
+        return None
+    if set(counts) - set(previous):
+        return None  # rows of a file raw_files does not know: not the state write_files left
+    kept, seen = {}, set()
+    for path in files:
+        old = previous.get(path.name)
+        sha = file_sha256(path, f"{source.folder}/{path.name}", raw_dir)  # every file: a later one may equal it
+        reusable = (old is not None and sha not in seen and sha == old["sha256"]
+                    and counts.get(path.name, 0) == old["rows_read"])
+        seen.add(sha)
+        if not reusable:
+            continue  # new, changed, a duplicate now, or rows that do not match: read it
+        kept[path.name] = FileInfo(
+            source.name, path.name, old["file_order"], sha, old["size_bytes"], encoding=old["encoding"] or "",
+            delimiter=old["delimiter"] or "", rows_read=old["rows_read"], format_id=old["format_id"] or "",
+            format=old["format"] or "", line_unit=old["line_unit"] or "regel",
+            headers={c: h for f, c, h in headers if f == path.name})
+    return kept
+
+
+def _drop_other_files(con: duckdb.DuckDBPyConnection, table: _Table, kept: dict[str, FileInfo]) -> None:
+    """Keep only the rows of the kept files (the others are read again, or are gone)."""
+    con.execute(f'DELETE FROM "{table.name}" WHERE _file NOT IN (SELECT unnest(?::VARCHAR[]))', [list(kept)]).fetchall()
+    table.rows = con.execute(f'SELECT count(*) FROM "{table.name}"').fetchall()[0][0]
 
 
 HISTORY_DDL = """
@@ -182,6 +282,9 @@ def write_files(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source, i
                             for i in infos for c, h in i.headers.items()], schema=HEADER_COLUMNS)
     _replace_source_rows(con, "raw_file_columns", headers, source)
     _replace_source_rows(con, "raw_files", files, source)
+    con.execute(STATE_DDL)  # raw_<source> and raw_files agree again: the next run may reuse rows
+    con.execute("DELETE FROM raw_ingest_state WHERE source = ?", [source.name]).fetchall()
+    con.execute("INSERT INTO raw_ingest_state VALUES (?, ?)", [source.name, INGEST_VERSION]).fetchall()
     return files
 
 

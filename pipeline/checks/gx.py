@@ -43,36 +43,45 @@ def _gx_context():
     return context, context.data_sources.add_pandas("duckdb_frames")
 
 
-BATCH_ROWS = 1_000_000  # a table above this is validated in batches: memory stays bounded
+BATCH_ROWS = 1_000_000  # a table above this is validated on its distinct values: memory and time stay bounded
 UNIQUE = ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique")
+# rules decided by each value alone (no 'mostly', no aggregate): only these may see distinct values
+PER_VALUE = ("ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeInSet", "ExpectColumnValuesToBeBetween",
+             "ExpectColumnValuesToMatchRegex")
+WEIGHT = "__rows"  # in a frame of distinct values: how many rows of the table hold that value
 
 
 def validate(con, suite: Suite) -> tuple[bool, list[str], int]:
-    """Run a suite on its query result: (success, Dutch failure lines, rows). A large table is
-    fetched and validated in batches of BATCH_ROWS (a national police table does not fit in
-    memory as a pandas frame); a uniqueness rule is validated on batches that split the rows by
-    the hash of its key, so that two equal keys always meet in the same batch."""
+    """Run a suite on its query result: (success, Dutch failure lines, rows). A large table (a
+    national police table does not fit in memory as a pandas frame, and GX takes seconds per
+    million rows) is validated on what decides each rule, computed in DuckDB over every row:
+
+    - a rule on one value of a row (not null, in a set, in a range, a pattern, a derived check
+      column) sees each distinct value of its column once, with the number of rows that hold it;
+      the unexpected count is the sum of those numbers, so it is the count of the whole table;
+    - a uniqueness rule sees every row whose key occurs more than once (GROUP BY treats NULLs as
+      equal, as pandas does); the rows with a key of their own cannot break it."""
     rows = con.execute(f"SELECT count(*) FROM ({suite.query})").fetchall()[0][0]
     if rows <= BATCH_ROWS:
         passed, failures = run_suite(con.sql(suite.query).df(), suite)
         return passed, failures, rows
-    parts = -(-rows // BATCH_ROWS)
     outcomes = []
-    others = Suite(suite.asset, suite.description, suite.query, [e for e in suite.expectations if e[0] not in UNIQUE])
-    if others.expectations:
-        cursor = con.cursor()  # DuckDB 2.0: a streaming result holds its connection until read to the end
-        try:
-            for batch in cursor.sql(suite.query).fetch_record_batch(BATCH_ROWS):
-                outcomes.append(run_suite(batch.to_pandas(), others, detail=True))
-        finally:
-            cursor.close()
+    by_column: dict[str, list] = {}
+    for name, kwargs in suite.expectations:
+        if name in UNIQUE:
+            continue
+        if name not in PER_VALUE or "mostly" in kwargs:
+            raise ValueError(f"{name} kan niet op de verschillende waarden van een grote tabel worden gecontroleerd")
+        by_column.setdefault(kwargs["column"], []).append((name, kwargs))
+    for column, expectations in by_column.items():
+        frame = con.sql(f'SELECT "{column}", count(*) AS {WEIGHT} FROM ({suite.query}) GROUP BY "{column}"').df()
+        outcomes.append(run_suite(frame, Suite(suite.asset, suite.description, suite.query, expectations), detail=True))
     for name, kwargs in (e for e in suite.expectations if e[0] in UNIQUE):
-        key = kwargs.get("column_list") or [kwargs["column"]]
-        columns = ", ".join(f'"{c}"' for c in key)
-        single = Suite(suite.asset, suite.description, suite.query, [(name, kwargs)])
-        for i in range(parts):
-            frame = con.sql(f"SELECT {columns} FROM ({suite.query}) WHERE hash({columns}) % {parts} = {i}").df()
-            outcomes.append(run_suite(frame, single, detail=True))
+        columns = ", ".join(f'"{c}"' for c in (kwargs.get("column_list") or [kwargs["column"]]))
+        frame = con.sql(f"SELECT {columns} FROM (SELECT {columns}, unnest(range(count(*))) FROM ({suite.query}) "
+                        f"GROUP BY {columns} HAVING count(*) > 1)").df()
+        outcomes.append(run_suite(frame, Suite(suite.asset, suite.description, suite.query, [(name, kwargs)]),
+                                  detail=True))
     return all(ok for ok, _ in outcomes), _merge([f for _, found in outcomes for f in found]), rows
 
 
@@ -105,13 +114,16 @@ def run_suite(frame, suite: Suite, detail: bool = False) -> tuple[bool, list]:
     gx_suite_ = gx.ExpectationSuite(name=f"{suite.asset}_suite")
     for name, kwargs in suite.expectations:
         gx_suite_.add_expectation(getattr(gx.expectations, name)(**kwargs))
-    result = batch.validate(gx_suite_)
+    weighted = WEIGHT in frame.columns  # a frame of distinct values: count rows, not values
+    result = batch.validate(gx_suite_, result_format="COMPLETE") if weighted else batch.validate(gx_suite_)
     failures = []
     for r in result.results:
         if not r.success:
             cfg = r.expectation_config
             column = cfg.kwargs.get("column") or cfg.kwargs.get("column_list")
             count, examples = r.result.get("unexpected_count", "?"), r.result.get("partial_unexpected_list", [])[:5]
+            if weighted and "unexpected_index_list" in r.result:
+                count = int(frame[WEIGHT].loc[list(r.result["unexpected_index_list"])].sum())
             failures.append((cfg.type, str(column), count, examples) if detail else
                             f"{cfg.type} op {column}: {count} afwijkende waarde(n), bv. {examples}")
     return result.success, failures

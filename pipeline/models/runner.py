@@ -1,4 +1,6 @@
-"""The SQL models of sql/: one SELECT a file, materialised as a table of the same name.
+"""The SQL models of sql/: one SELECT a file, materialised as a table of the same name (or, as
+dbt's `{{ config(materialized='view') }}` at the top of the file says, as a view: a plain filter of
+a large table is read by its few consumers instead of being copied).
 
 Dependencies are read from the SQL text (every known table name it mentions), so adding a model
 is adding a file. Layers follow dbt: staging -> intermediate -> marts.
@@ -39,6 +41,11 @@ class SqlModel:
         return render(self.path.read_text(encoding="utf-8"))
 
     @property
+    def materialized(self) -> str:
+        """'table' (the default) or 'view', as the file's {{ config(materialized=...) }} says."""
+        return model_config(self.path.read_text(encoding="utf-8")).get("materialized", "table")
+
+    @property
     def contract(self):
         """The model's contract (sql/<layer>/<model>.yml), None when it has none."""
         from pipeline.models.contracts import load_contract
@@ -74,8 +81,21 @@ def _jinja():
                               trim_blocks=True, lstrip_blocks=True)
 
 
-def render(text: str) -> str:
-    return _jinja().from_string(text).render(var=lambda name: sql_vars()[name])
+def render(text: str, config=None) -> str:
+    return _jinja().from_string(text).render(var=lambda name: sql_vars()[name],
+                                             config=config or (lambda **_: ""))
+
+
+MATERIALIZATIONS = ("table", "view")
+
+
+def model_config(text: str) -> dict:
+    """What the model's {{ config(...) }} sets (dbt's in-file config), e.g. {'materialized': 'view'}."""
+    found: dict = {}
+    render(text, config=lambda **kw: found.update(kw) or "")
+    if found.get("materialized", "table") not in MATERIALIZATIONS:
+        raise ValueError(f"onbekende materialisatie {found['materialized']!r} (kan: {', '.join(MATERIALIZATIONS)})")
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -96,10 +116,23 @@ def load_macros(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None
 
 
 def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
-    """(Re)create the model's table; returns its row count."""
+    """(Re)create the model's table (or view); returns its row count. A model that was the other
+    kind in an earlier run is dropped first (DuckDB replaces a table only by a table)."""
+    import logging
+    import time
+
+    start = time.perf_counter()
     load_macros(con)
-    con.execute(f'CREATE OR REPLACE TABLE "{model.name}" AS\n{model.sql}')
-    return con.execute(f'SELECT count(*) FROM "{model.name}"').fetchall()[0][0]
+    kind = "VIEW" if model.materialized == "view" else "TABLE"
+    other = con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() "
+                        "AND table_name = ?", [model.name]).fetchall()
+    if other and (other[0][0] == "VIEW") != (kind == "VIEW"):
+        con.execute(f'DROP {"VIEW" if other[0][0] == "VIEW" else "TABLE"} "{model.name}"')
+    con.execute(f'CREATE OR REPLACE {kind} "{model.name}" AS\n{model.sql}')
+    rows = con.execute(f'SELECT count(*) FROM "{model.name}"').fetchall()[0][0]
+    logging.getLogger("veiligheidsindex.models").info(
+        "%s %s: %d rijen in %.2f s", kind.lower(), model.name, rows, time.perf_counter() - start)
+    return rows
 
 
 def ordered_models(models: dict[str, SqlModel] | None = None) -> list[SqlModel]:

@@ -53,12 +53,14 @@ def main() -> int:
     at.run()
     at.switch_page("views/wijk.py").run()
     wijken = list(at.selectbox(key="wijk_select").options)
-    jaren = list(at.selectbox(key="jaar_select").options)
+    import polars as pl
+
+    jaren = [str(y) for y in sorted(pl.read_parquet(MARTS / "wijk_index.parquet")["jaar"].unique(), reverse=True)]
     wijk_changes = [timed(lambda w=w: at.selectbox(key="wijk_select").set_value(w).run())
                     for w in wijken[1:11]]
-    year_changes = [timed(lambda j=j: at.selectbox(key="jaar_select").set_value(j).run()) for j in jaren[:5]]
+    year_changes = [timed(lambda j=j: at.button_group(key="jaar_select").set_value(j).run()) for j in jaren[:5]]
     at.switch_page("views/stad.py").run()
-    stad_year = [timed(lambda j=j: at.selectbox(key="jaar_select").set_value(j).run()) for j in jaren[5:10]]
+    stad_year = [timed(lambda j=j: at.button_group(key="jaar_select").set_value(j).run()) for j in jaren[5:10]]
     print(f"\n{'wissel (warm)':<26}{'mediaan (s)':>12}{'max (s)':>10}")
     for name, xs in (("wijk op Wijk", wijk_changes), ("jaar op Wijk", year_changes), ("jaar op Stad", stad_year)):
         print(f"{name:<26}{statistics.median(xs):>12.2f}{max(xs):>10.2f}")

@@ -34,14 +34,10 @@ notes = ui.sync_selection(marts, page.url_path)  # after st.navigation: URL upda
 banner = ui.refusal_banner(marts)
 if banner:  # the latest delivery was refused: said before anything else, on every page
     st.error(ui.md(banner), icon=":material/report:")
-if page.url_path in ui.YEAR_PAGES and data.is_multi(marts):
-    # many gemeenten: the gemeente beside the year (wrapping below it on a phone, gemeente first);
-    # the Prestaties page puts both in its own top row
-    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+if page.url_path in ui.YEAR_PAGES:  # at the top of the page, not in the sidebar: a phone shows it first
+    if data.is_multi(marts):  # many gemeenten: the gemeente above the year (the Prestaties page puts both itself)
         ui.gemeente_selector(marts, width=ui.GEMEENTE_WIDTH)
-        ui.year_selector(marts, width=ui.YEAR_WIDTH)
-elif page.url_path in ui.YEAR_PAGES:  # at the top of the page, not in the sidebar: a phone shows it first
-    ui.year_selector(marts, width=ui.YEAR_WIDTH)
+    ui.year_selector(marts)  # its own row: the year buttons wrap on a phone, inside a row they would be cut off
 with st.sidebar:
     st.caption(ui.publication_caption(marts))
 

@@ -279,16 +279,18 @@ def _adopt(widget_key: str, key: str, param: str) -> None:
     st.query_params[param] = value
 
 
-YEAR_WIDTH = 220  # px: the year choice at the top of a page is a small box, not a full-width bar
+YEAR_WIDTH = "content"  # the year choice at the top of a page is as wide as its years, wrapping on a phone
 
 
-def year_selector(marts: Marts, container=st, width: int | str = "stretch") -> int:
-    """Year selector bound to the shared selection (newest first)."""
-    years = [str(y) for y in reversed(data.years(marts))]
+def year_selector(marts: Marts, container=st, width: int | str = YEAR_WIDTH) -> int:
+    """The year choice bound to the shared selection: one button a year, oldest to newest, one
+    always chosen. Buttons, not a select box: every year in sight, one click to change, and the
+    browser draws the landing page's first chart ~0.15 s sooner (paired runs, issue 11)."""
+    years = [str(y) for y in data.years(marts)]
     st.session_state["jaar_select"] = st.session_state[JAAR]
-    container.selectbox("Jaar", years, key="jaar_select", on_change=_adopt, args=("jaar_select", JAAR, PARAM_JAAR),
-                        help="Het jaar van de cijfers. Het basisjaar van de methode blijft altijd hetzelfde.",
-                        width=width)
+    container.segmented_control("Jaar", years, key="jaar_select", required=True, wrap=True, on_change=_adopt,
+                                args=("jaar_select", JAAR, PARAM_JAAR), width=width,
+                                help="Het jaar van de cijfers. Het basisjaar van de methode blijft altijd hetzelfde.")
     return selected_year()
 
 

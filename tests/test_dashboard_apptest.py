@@ -210,7 +210,7 @@ def test_city_interval_never_reads_equal_bounds(golden_marts, tmp_path, monkeypa
 
 def test_stad_year_change_updates_numbers_and_url(golden_marts, monkeypatch):
     at = start(golden_marts, monkeypatch)
-    at.selectbox(key="jaar_select").select("2020").run()
+    at.button_group(key="jaar_select").set_value("2020").run()
     assert not at.exception
     stad = pl.read_parquet(golden_marts / "stad_index.parquet").filter(pl.col("jaar") == 2020).row(0, named=True)
     assert metric(at, "Stadsindex 2020").value == dutch(stad["index"])
@@ -345,7 +345,7 @@ def test_wijk_change_and_year_change_keep_selection(golden_marts, monkeypatch):
     at.switch_page("views/wijk.py").run()
     at.selectbox(key="wijk_select").select(SPANGEN).run()
     assert at.title[0].value == "Spangen"
-    at.selectbox(key="jaar_select").select("2021").run()
+    at.button_group(key="jaar_select").set_value("2021").run()
     assert not at.exception
     assert at.title[0].value == "Spangen"  # the wijk survives a year change
     assert metric(at, "Index 2021")
@@ -766,7 +766,7 @@ def test_prestaties_from_the_stad_link_shows_and_counts_only_their_agreements(go
     at = start(marts, monkeypatch, {"jaar": "2022", "filter": "verslechterd"})
     at.switch_page("views/prestaties.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.button_group[0].value == "verslechterd"
+    assert at.button_group(key="prestaties_filter").value == "verslechterd"
     table = table_of(at, "Omschrijving")
     assert len(table) == 1 and table.iloc[0]["Voor"] == "Gebied Noord"
     from pipeline.presentation import EFFECT_KEY, area_changes, change_cell, read_marts
@@ -779,7 +779,7 @@ def test_prestaties_from_the_stad_link_shows_and_counts_only_their_agreements(go
     page = plain(at)
     assert "Provenierswijk (-0,8)" in page and FAKE_EFFECTS["P002"][2] in page and FAKE_EFFECTS["P001"][2] not in page
     # all agreements again: the counts follow
-    at.button_group[0].set_value("alle").run()
+    at.button_group(key="prestaties_filter").set_value("alle").run()
     assert not at.exception
     prestaties = pl.read_parquet(marts / "prestaties.parquet")
     measured = prestaties.filter(pl.col("op_koers").is_not_null())

@@ -120,6 +120,10 @@ def screenshot(page, name: str, width: int = 1440, height: int = 1000) -> None:
 
 
 def choose(page, label: str, option: str, widget: str = "stSelectbox") -> None:
+    if label == "Jaar":  # one button a year (ui.year_selector)
+        group = page.locator('[data-testid="stButtonGroup"]').filter(has=page.get_by_text(label, exact=True)).first
+        group.get_by_role("radio", name=option, exact=True).click()  # one always chosen: radio buttons
+        return
     box = page.locator(f'[data-testid="{widget}"]').filter(has=page.get_by_text(label, exact=True)).first
     box.click()
     page.keyboard.type(option)  # long lists are virtualised: filter first
@@ -331,7 +335,8 @@ def test_phone_layout(server, browser):
                 # year (and wijk) choice first, on the first screen, without opening the sidebar
                 choices = ["Jaar", "Wijk"] if path == "wijk" else ["Jaar"]
                 for label in choices:
-                    box = phone.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+                    widget = "stButtonGroup" if label == "Jaar" else "stSelectbox"
+                    box = phone.locator(f'[data-testid="stMain"] [data-testid="{widget}"]').filter(
                         has=phone.get_by_text(label, exact=True)).first
                     expect(box).to_be_visible()
                     assert box.bounding_box()["y"] + box.bounding_box()["height"] <= heading.bounding_box()["y"], label

@@ -59,23 +59,19 @@ def _to_url(param: str, key: str, default) -> None:
 # --- The change filter first: the question this page answers from the Stad page -------------------
 publication = marts
 multi = data.is_multi(publication)
-top = st.columns([1.4, 1, 4] if multi else [1, 4], vertical_alignment="bottom")
-if multi:  # the gemeente first, beside the year (a phone stacks them in this order)
-    with top[0]:
-        ui.gemeente_selector(publication, width="stretch")
-    top = top[1:]
-if "prestaties" not in ui.YEAR_PAGES:  # the sidebar has no year here: the change needs one
-    with top[0]:
-        ui.year_selector(marts)
+# the gemeente, the year and the change filter at the top, each on its own row (buttons wrap on a phone)
+if multi:
+    ui.gemeente_selector(publication, width=ui.GEMEENTE_WIDTH)
+if "prestaties" not in ui.YEAR_PAGES:  # the page shell shows no year here: the change needs one
+    ui.year_selector(marts)
 jaar = ui.selected_year()
 _from_url(PARAM_FILTER, "prestaties_filter", list(CHANGE_FILTERS), multi=False, default=ALL)
-with top[1]:
-    change_filter = st.segmented_control(
-        f"Verandering van de wijk van {jaar - 1} naar {jaar}", list(CHANGE_FILTERS), format_func=CHANGE_FILTERS.get,
-        required=True, wrap=True, key="prestaties_filter", on_change=_to_url, args=(PARAM_FILTER, "prestaties_filter", ALL),
-        help="Alleen de afspraken van de wijken waarvan de index aantoonbaar daalde (of steeg), zoals op de pagina "
-             "Stad, met de afspraken voor hun gebied. Afspraken voor de hele stad horen bij elke wijk en staan er "
-             "dan niet bij.")
+change_filter = st.segmented_control(
+    f"Verandering van de wijk van {jaar - 1} naar {jaar}", list(CHANGE_FILTERS), format_func=CHANGE_FILTERS.get,
+    required=True, wrap=True, key="prestaties_filter", on_change=_to_url, args=(PARAM_FILTER, "prestaties_filter", ALL),
+    help="Alleen de afspraken van de wijken waarvan de index aantoonbaar daalde (of steeg), zoals op de pagina "
+         "Stad, met de afspraken voor hun gebied. Afspraken voor de hele stad horen bij elke wijk en staan er "
+         "dan niet bij.")
 marts, gemeente = ui.scope(publication)  # one gemeente's agreements, or all of them
 frame = with_outcomes(marts, data.prestaties(marts), jaar)
 if gemeente not in (None, data.ALL_GEMEENTEN) and (loose := data.unattributed_prestaties(publication)):

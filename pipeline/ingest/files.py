@@ -68,11 +68,10 @@ class _Table:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, name: str, empty: pl.DataFrame, keep: bool = False):
         self.con, self.name, self.rows = con, name, 0
-        if keep:  # the rows of unchanged files stay (reuse_plan); the columns are those of the version
+        if keep:  # the rows of unchanged files stay (reuse_plan, keep_only); its columns are as they are
             self.columns = {r[0] for r in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
                 "AND table_name = ?", [name]).fetchall()}
-            self.rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
             return
         con.register("incoming", empty)
         con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM incoming')
@@ -98,6 +97,12 @@ class _Table:
         rows = self.con.execute(f'INSERT INTO "{self.name}" BY NAME {select}', params).fetchone()[0]
         self.rows += rows
         return rows
+
+    def keep_only(self, file_names: list[str]) -> None:
+        """Only the rows of these files stay (the others are read again, or are gone)."""
+        self.con.execute(f'DELETE FROM "{self.name}" WHERE _file NOT IN (SELECT unnest(?::VARCHAR[]))',
+                         [file_names]).fetchall()
+        self.rows = self.con.execute(f'SELECT count(*) FROM "{self.name}"').fetchall()[0][0]
 
     def delete_file(self, file_order: int) -> None:
         """Take back what insert_select put in for one file (it is then read piece by piece)."""
@@ -138,7 +143,7 @@ def load_source(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source) -
     kept = reuse_plan(con, raw_dir, source, files)
     table = _Table(con, f"raw_{source.name}", raw_schema(source), keep=kept is not None)
     if kept is not None:
-        _drop_other_files(con, table, kept)
+        table.keep_only(list(kept))
     kept = kept or {}
     infos, seen = [], {}
 
@@ -245,12 +250,6 @@ def reuse_plan(con: duckdb.DuckDBPyConnection, raw_dir: Path, source: Source,
             format=old["format"] or "", line_unit=old["line_unit"] or "regel",
             headers={c: h for f, c, h in headers if f == path.name})
     return kept
-
-
-def _drop_other_files(con: duckdb.DuckDBPyConnection, table: _Table, kept: dict[str, FileInfo]) -> None:
-    """Keep only the rows of the kept files (the others are read again, or are gone)."""
-    con.execute(f'DELETE FROM "{table.name}" WHERE _file NOT IN (SELECT unnest(?::VARCHAR[]))', [list(kept)]).fetchall()
-    table.rows = con.execute(f'SELECT count(*) FROM "{table.name}"').fetchall()[0][0]
 
 
 HISTORY_DDL = """

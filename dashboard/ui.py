@@ -403,8 +403,7 @@ def change_line(summary: dict) -> str:
                          summary["Verschil met vorig jaar"])
     if text == "–":
         return ""
-    return (f"<div class='vi-change' style='{change_style(text)};font-size:0.9rem;margin:-0.6rem 0 0.6rem;"
-            f"line-height:1.35'>{escape(text)}</div>")
+    return f"<div style='{change_style(text)};font-size:0.9rem;margin:-0.6rem 0 0.6rem;line-height:1.35'>{escape(text)}</div>"
 
 
 @dataclass
@@ -550,7 +549,6 @@ PAGE_STYLE = """<style>
 .vi-figures { display: grid; grid-template-columns: var(--vi-columns); gap: 1rem; margin-bottom: 0.5rem; }
 .vi-figure-label { font-size: 0.875rem; line-height: 1.6; color: rgb(49, 51, 63); position: relative; }
 .vi-figure-value { font-size: 2.25rem; line-height: 1.3; padding-bottom: 0.25rem; white-space: nowrap; }
-.vi-figure .vi-change { margin: 0; }
 .vi-help { display: inline-block; margin-left: 0.35rem; width: 1rem; height: 1rem; line-height: 0.95rem;
   border: 1px solid #a3a8b8; border-radius: 50%; color: #6b6f7b; font-size: 0.7rem; text-align: center;
   cursor: help; vertical-align: 0.05rem; }
